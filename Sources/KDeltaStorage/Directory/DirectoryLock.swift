@@ -1,0 +1,63 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// An exclusive lock on a data directory, held for as long as a store is open for writing:
+/// `flock` on the `LOCK` file, which also holds the holder's pid so that a second writer
+/// is told who has it. The kernel releases the lock when the process dies, even by SIGKILL,
+/// so a crash never leaves a stale lock.
+final class DirectoryLock: @unchecked Sendable {
+    /// File name inside the data directory.
+    static let fileName = "LOCK"
+    private var fd: Int32
+
+    private init(fd: Int32) { self.fd = fd }
+
+    /// Takes the lock or throws `.locked` naming the holder's pid.
+    static func acquire(directory: String) throws(StoreError) -> DirectoryLock {
+        let path = directory + "/" + fileName
+        let fd = Glibc.open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        if fd < 0 {
+            throw StoreError.io(FileSystemError(operation: "open", path: path, errno: errno), while: "locking the data directory")
+        }
+        while flock(fd, LOCK_EX | LOCK_NB) != 0 {
+            let e = errno
+            if e == EINTR { continue }
+            if e == EWOULDBLOCK {
+                var buffer = [UInt8](repeating: 0, count: 64)
+                let n = pread(fd, &buffer, 63, 0)
+                Glibc.close(fd)
+                let holder = n > 0 ? String(decoding: buffer[0..<n], as: UTF8.self).trimmingWhitespace : "unknown"
+                throw StoreError(
+                    .locked,
+                    "data directory \(directory) is in use by another kdelta-edge process (pid \(holder)); stop that process, or run this command against its control socket instead",
+                    file: path)
+            }
+            Glibc.close(fd)
+            throw StoreError.io(FileSystemError(operation: "flock", path: path, errno: e), while: "locking the data directory")
+        }
+        let pid = Array("\(getpid())\n".utf8)
+        _ = ftruncate(fd, 0)
+        _ = pwrite(fd, pid, pid.count, 0)
+        return DirectoryLock(fd: fd)
+    }
+
+    /// Releases the lock.
+    func release() {
+        guard fd >= 0 else { return }
+        _ = ftruncate(fd, 0)
+        Glibc.close(fd)
+        fd = -1
+    }
+
+    deinit { release() }
+}
+
+extension String {
+    var trimmingWhitespace: String {
+        var s = Substring(self)
+        while let f = s.first, f.isWhitespace { s.removeFirst() }
+        while let l = s.last, l.isWhitespace { s.removeLast() }
+        return String(s)
+    }
+}

@@ -1,0 +1,52 @@
+import KDeltaModel
+
+/// Every series held in memory and the key index: the latest value of a key is one hash
+/// lookup and one array read.
+///
+/// Not synchronised itself: `Store` guards it with its state lock (written by the single
+/// writer, read by everyone).
+final class HotTier: @unchecked Sendable {
+    private(set) var seriesByKey: [Key: Int] = [:]
+    private(set) var series: [Series] = []
+    /// Versions held in all series.
+    private(set) var versionCount = 0
+    /// The highest HLC held.
+    private(set) var maxHLC = HLC(rawValue: 0)
+    /// The LSN of the last version applied.
+    private(set) var lastLSN: UInt64 = 0
+
+    /// The series of `key`, if it has any version.
+    @inline(__always)
+    func series(for key: Key) -> Series? {
+        guard let i = seriesByKey[key] else { return nil }
+        return series[i]
+    }
+
+    /// The series with store id `id`.
+    func series(id: UInt32) -> Series? {
+        let i = Int(id)
+        return i < series.count ? series[i] : nil
+    }
+
+    /// Adds a series; ids are dense and assigned in order of first write.
+    func addSeries(_ s: Series) {
+        precondition(Int(s.id) == series.count, "series id \(s.id) out of order (have \(series.count))")
+        precondition(seriesByKey[s.key] == nil, "series \(s.key) added twice")
+        seriesByKey[s.key] = series.count
+        series.append(s)
+    }
+
+    /// Appends a version to a series.
+    @inline(__always)
+    func append(_ s: Series, seq: UInt64, hlc: HLC, sourceTimeMs: Int64?, value: Value, id: VersionID, lsn: UInt64) {
+        s.append(seq: seq, hlc: hlc, sourceTimeMs: sourceTimeMs, value: value, id: id, lsn: lsn)
+        versionCount += 1
+        if hlc > maxHLC { maxHLC = hlc }
+        lastLSN = lsn
+    }
+
+    /// Approximate heap bytes of all series and the index.
+    var memoryBytes: Int {
+        series.reduce(0) { $0 + $1.memoryBytes } + seriesByKey.capacity * 48 + series.capacity * 8
+    }
+}

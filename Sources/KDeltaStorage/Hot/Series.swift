@@ -1,0 +1,181 @@
+import KDeltaModel
+
+/// The versions of one key held in memory, column by column.
+///
+/// Columns rather than an array of `Version` structs: 65 bytes per numeric version (HLC 8,
+/// time 8, tag 1, payload 8, id 32, LSN 8) with no per-version reference counting, and
+/// binary searches touch one dense column. Strings and documents live out of line in
+/// `objects`; their payload is the index there.
+///
+/// Mutated only by the store's single writer while it holds the store's state lock for
+/// writing; read under the lock for reading (`Store`).
+final class Series: @unchecked Sendable {
+    /// The store's id of the series (stable, assigned at first write).
+    let id: UInt32
+    /// The key.
+    let key: Key
+    /// The key's UTF-8 bytes, hashed into every version id.
+    let keyUTF8: [UInt8]
+
+    /// `seq` of the first version held (1 until retention drops older ones).
+    private(set) var firstSeq: UInt64 = 1
+    private(set) var hlcs: [UInt64] = []
+    private(set) var times: [Int64] = []
+    private(set) var tags: [UInt8] = []
+    private(set) var payloads: [UInt64] = []
+    private(set) var objects: [Value] = []
+    private(set) var ids: [VersionID] = []
+    private(set) var lsns: [UInt64] = []
+    /// True while every version's time is at or after the previous one's, as for a sensor
+    /// that reports in order; a back-filled reading clears it and `get(at:)` then uses
+    /// `timeOrder`.
+    private(set) var timesSorted = true
+    /// Positions ordered by (time, seq), built on demand for series with out-of-order times.
+    private var timeOrder: [Int32]? = nil
+
+    /// Tag-byte flag: the version has a source time.
+    static let flagSourceTime: UInt8 = 0x80
+
+    /// The writer's view of the tail, including versions prepared but not yet applied.
+    /// Only the committing leader touches these; a failed commit resets them.
+    var writerNextSeq: UInt64 = 1
+    var writerLastID: VersionID? = nil
+
+    init(id: UInt32, key: Key) {
+        self.id = id
+        self.key = key
+        self.keyUTF8 = Array(key.rawValue.utf8)
+    }
+
+    /// Number of versions held.
+    var count: Int { ids.count }
+    /// `seq` the next version gets.
+    var nextSeq: UInt64 { firstSeq + UInt64(ids.count) }
+    /// The newest version's id.
+    var lastID: VersionID? { ids.last }
+    /// The newest version's time, for order checks.
+    var lastTimeMs: Int64? { times.last }
+
+    /// Appends a version; `seq` must be `nextSeq`.
+    func append(seq: UInt64, hlc: HLC, sourceTimeMs: Int64?, value: Value, id: VersionID, lsn: UInt64) {
+        precondition(seq == nextSeq, "series \(key) expects seq \(nextSeq), got \(seq)")
+        let time = sourceTimeMs ?? hlc.wallMs
+        if let last = times.last, time < last { timesSorted = false }
+        timeOrder = nil
+        hlcs.append(hlc.rawValue)
+        times.append(time)
+        var tag = value.tag.rawValue
+        if sourceTimeMs != nil { tag |= Self.flagSourceTime }
+        tags.append(tag)
+        switch value {
+        case .double(let d): payloads.append(d.bitPattern)
+        case .int(let i): payloads.append(UInt64(bitPattern: i))
+        case .bool(let b): payloads.append(b ? 1 : 0)
+        case .string, .document:
+            payloads.append(UInt64(objects.count))
+            objects.append(value)
+        }
+        ids.append(id)
+        lsns.append(lsn)
+        writerNextSeq = nextSeq
+        writerLastID = id
+    }
+
+    /// Forgets versions the writer prepared but could not commit.
+    func resetWriterTail() {
+        writerNextSeq = nextSeq
+        writerLastID = ids.last
+    }
+
+    /// The version at position `i` (0 = oldest held).
+    func version(at i: Int) -> Version {
+        let tag = tags[i]
+        let p = payloads[i]
+        let value: Value
+        switch ValueTag(rawValue: tag & 0x0F)! {
+        case .double: value = .double(Double(bitPattern: p))
+        case .int: value = .int(Int64(bitPattern: p))
+        case .bool: value = .bool(p != 0)
+        case .string, .document: value = objects[Int(p)]
+        }
+        let hlc = HLC(rawValue: hlcs[i])
+        return Version(
+            key: key, seq: firstSeq + UInt64(i), hlc: hlc,
+            sourceTimeMs: tag & Self.flagSourceTime != 0 ? times[i] : nil,
+            value: value, parent: i > 0 ? ids[i - 1] : nil, id: ids[i], lsn: lsns[i])
+    }
+
+    /// Position of the version with `seq`, if held.
+    func index(ofSeq seq: UInt64) -> Int? {
+        guard seq >= firstSeq, seq < nextSeq else { return nil }
+        return Int(seq - firstSeq)
+    }
+
+    /// Position of the last version written at or before `hlc`: a binary search, since
+    /// HLCs increase store-wide.
+    func index(atOrBefore hlc: HLC) -> Int? {
+        let i = upperBound(hlcs, hlc.rawValue) - 1
+        return i >= 0 ? i : nil
+    }
+
+    /// Position of the version with the greatest time at or before `timeMs` (the later one
+    /// on ties). A binary search over the time column; series with back-filled readings use
+    /// the (time, seq) order built once per change.
+    func index(atOrBeforeTime timeMs: Int64) -> Int? {
+        if timesSorted {
+            let i = upperBound(times, timeMs) - 1
+            return i >= 0 ? i : nil
+        }
+        let order = sortedOrder()
+        var lo = 0, hi = order.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if times[Int(order[mid])] <= timeMs { lo = mid + 1 } else { hi = mid }
+        }
+        return lo > 0 ? Int(order[lo - 1]) : nil
+    }
+
+    /// Positions of the versions with time in `from..<to`, in time order.
+    func indices(timeFrom from: Int64, to: Int64) -> [Int] {
+        if timesSorted {
+            let lo = upperBound(times, from - 1)
+            let hi = upperBound(times, to - 1)
+            return lo < hi ? Array(lo..<hi) : []
+        }
+        return sortedOrder().lazy.map { Int($0) }.filter { self.times[$0] >= from && self.times[$0] < to }
+    }
+
+    /// Time of the version at `i`.
+    func time(at i: Int) -> Int64 { times[i] }
+
+    /// The stored id at `i`.
+    func id(at i: Int) -> VersionID { ids[i] }
+
+    /// Approximate heap bytes held, by allocated capacity.
+    var memoryBytes: Int {
+        hlcs.capacity * 8 + times.capacity * 8 + tags.capacity + payloads.capacity * 8
+            + ids.capacity * 32 + lsns.capacity * 8 + objects.capacity * 24 + keyUTF8.capacity + 160
+            + (timeOrder?.capacity ?? 0) * 4
+    }
+
+    private func sortedOrder() -> [Int32] {
+        if let o = timeOrder { return o }
+        let o = (0..<Int32(times.count)).sorted { a, b in
+            let ta = times[Int(a)], tb = times[Int(b)]
+            return ta != tb ? ta < tb : a < b
+        }
+        timeOrder = o
+        return o
+    }
+}
+
+/// First position whose element is greater than `v` in an ascending array.
+@inline(__always)
+func upperBound<T: Comparable>(_ a: [T], _ v: T) -> Int {
+    var lo = 0, hi = a.count
+    while lo < hi {
+        let mid = (lo + hi) &>> 1
+        if a[mid] <= v { lo = mid + 1 } else { hi = mid }
+    }
+    return lo
+}

@@ -1,0 +1,39 @@
+/// Every bound of the storage engine, defined once with its reason. `check()` verifies how
+/// they relate; a test runs it.
+public enum StorageLimits {
+    /// A WAL segment is 32 MiB by default: large enough that rotation (create, preallocate,
+    /// sync the directory) is rare at sensor rates, small enough that a Pi's SD card does not
+    /// hold much dead log between checkpoints.
+    public static let walSegmentBytesDefault = 32 * 1024 * 1024
+    /// The smallest segment a store accepts (tests use small ones to force rotation).
+    public static let walSegmentBytesMin = 64 * 1024
+    /// Segments bigger than this are not ours (the largest configurable segment is 1 GiB).
+    public static let walSegmentBytesMaxReadable = 1 << 30
+    /// A WAL record (one group commit) is at most 8 MiB: bounds the writer's reusable buffer
+    /// and what recovery must hold at once.
+    public static let walRecordBytesMax = 8 * 1024 * 1024
+    /// One `putBatch` holds at most 100,000 readings; a caller with more splits them (the
+    /// CLI does so by itself).
+    public static let batchReadingsMax = 100_000
+    /// A group commit takes at most this many readings by default (N of "N records or T ms").
+    public static let groupReadingsMaxDefault = 8192
+    /// Readings queued for the writer, by default, before producers wait (back-pressure):
+    /// 64 Ki readings of about 100 bytes bound the queue to a few MiB.
+    public static let queueReadingsMaxDefault = 65_536
+    /// The fsync interval's bounds: below 1 ms the background thread would spin; above
+    /// 10 minutes a power cut loses too much.
+    public static let fsyncIntervalMsMin = 1
+    /// See `fsyncIntervalMsMin`.
+    public static let fsyncIntervalMsMax = 600_000
+
+    /// Checks how the constants relate; a test runs it.
+    public static func check() {
+        precondition(walSegmentBytesMin >= WALFormat.segmentHeaderBytes + WALFormat.recordHeaderBytes + 1024)
+        precondition(walSegmentBytesDefault >= walRecordBytesMax + WALFormat.segmentHeaderBytes,
+                     "a default segment must hold the largest record")
+        precondition(groupReadingsMaxDefault <= batchReadingsMax)
+        precondition(queueReadingsMaxDefault >= groupReadingsMaxDefault,
+                     "the queue must hold at least one full group")
+        precondition(walRecordBytesMax <= Int(UInt32.max))
+    }
+}

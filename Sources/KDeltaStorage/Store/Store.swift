@@ -1,0 +1,409 @@
+import KDeltaCodec
+import KDeltaModel
+
+/// A versioned sensor store in one data directory: every reading becomes a new version of
+/// its key, written through the WAL (docs/format/wal.md) under the fsync policy, then held
+/// in the hot tier for reads.
+///
+/// Thread-safe: any thread may write (writes are grouped and committed by one leader at a
+/// time, `GroupCommitter`) and read (under a readers-writer lock) at once. Writes block the
+/// calling thread until durable per `StoreOptions.fsync`.
+public final class Store: @unchecked Sendable {
+    /// The data directory.
+    public let directory: String
+    /// How the store was opened.
+    public let options: StoreOptions
+    /// What opening found.
+    public let recovery: RecoveryReport
+
+    let fs: any FileSystem
+    let state = PThreadRWLock()
+    let hot: HotTier
+    let manifest: Manifest
+    private let lock: DirectoryLock?
+    private let writer: WALWriter?
+    private var committer: GroupCommitter?
+    private var flusher: IntervalFlusher?
+
+    // Owned by the committing leader (one at a time; the committer's mutex orders them).
+    private var clock: HybridLogicalClock
+    private var nextLSN: UInt64
+    private let hasher = VersionHasher()
+    private var encoder = WALBatchEncoder()
+    private var resolved: [Series] = []
+    private var prepared: [PreparedVersion] = []
+
+    private let statusMutex = PThreadMutex()
+    private var poisonError: StoreError?
+    private var isClosed = false
+
+    private struct PreparedVersion {
+        var series: Series
+        var seq: UInt64
+        var hlc: HLC
+        var sourceTimeMs: Int64?
+        var value: Value
+        var id: VersionID
+    }
+
+    private init(directory: String, options: StoreOptions, fs: any FileSystem, lock: DirectoryLock?,
+                 manifest: Manifest, hot: HotTier, writer: WALWriter?, nextLSN: UInt64, recovery: RecoveryReport) {
+        self.directory = directory
+        self.options = options
+        self.fs = fs
+        self.lock = lock
+        self.manifest = manifest
+        self.hot = hot
+        self.writer = writer
+        self.nextLSN = nextLSN
+        self.recovery = recovery
+        self.clock = HybridLogicalClock(last: hot.maxHLC)
+    }
+
+    /// Opens the store in `directory`, creating it if it does not exist (unless read-only),
+    /// and recovers it: replays the WAL, cuts a torn last record, and refuses damage in the
+    /// middle of the log with an error naming the file and offset.
+    public static func open(
+        directory: String, options: StoreOptions = StoreOptions(), fileSystem fs: any FileSystem = PosixFileSystem()
+    ) throws(StoreError) -> Store {
+        let started = MonotonicClock.nowNs()
+        try checkOptions(options)
+        let walDir = directory + "/" + WALFormat.directoryName
+        let manifestPath = directory + "/" + Manifest.fileName
+        if options.readOnly {
+            guard fs.exists(manifestPath) else {
+                throw StoreError(.notFound, "no store in \(directory) (no \(Manifest.fileName)); write to it first, or check --data-dir")
+            }
+        } else {
+            do { try fs.createDirectory(directory) } catch { throw StoreError.io(error, while: "creating data directory \(directory)") }
+        }
+        let lock = options.readOnly ? nil : try DirectoryLock.acquire(directory: directory)
+
+        let manifest: Manifest
+        if fs.exists(manifestPath) {
+            let bytes: [UInt8]
+            do { bytes = try fs.readFile(manifestPath) } catch { throw StoreError.io(error, while: "reading \(manifestPath)") }
+            manifest = try Manifest.decode(bytes, path: manifestPath)
+        } else {
+            if fs.exists(walDir), let names = try? fs.list(walDir), names.contains(where: { WALFormat.segmentNumber(fileName: $0) != nil }) {
+                throw StoreError(
+                    .corruptFile,
+                    "\(directory) has WAL segments but no \(Manifest.fileName); run `kdelta-edge repair --data-dir \(directory)` to rebuild it",
+                    file: manifestPath)
+            }
+            manifest = Manifest(storeID: UInt64.random(in: 1...UInt64.max), walFirstSegment: 1, walFirstLSN: 1)
+            do {
+                try fs.createDirectory(walDir)
+                try fs.syncDirectory(directory)
+                try fs.writeFileAtomically(manifestPath, manifest.encoded(), directory: directory)
+            } catch { throw StoreError.io(error, while: "creating a new store in \(directory)") }
+        }
+
+        let hot = HotTier()
+        let replay = try WALReplay.run(fs: fs, dataDirectory: directory, manifest: manifest) { (batch, file, offset) throws(StoreError) in
+            try apply(batch, to: hot, file: file, offset: offset, directory: directory)
+        }
+
+        var writer: WALWriter? = nil
+        if !options.readOnly {
+            writer = try openForWriting(fs: fs, directory: directory, manifest: manifest, replay: replay, options: options)
+        }
+        let report = RecoveryReport(
+            records: replay.records, versions: replay.versions, segments: replay.segments.count,
+            tornTail: replay.tornTail, incompleteSegment: replay.incompleteSegment,
+            durationMs: Double(MonotonicClock.nowNs() - started) / 1e6)
+        let store = Store(directory: directory, options: options, fs: fs, lock: lock, manifest: manifest, hot: hot,
+                          writer: writer, nextLSN: replay.nextLSN, recovery: report)
+        if writer != nil { store.startWriting() }
+        return store
+    }
+
+    private static func checkOptions(_ o: StoreOptions) throws(StoreError) {
+        if o.walSegmentBytes < StorageLimits.walSegmentBytesMin || o.walSegmentBytes > StorageLimits.walSegmentBytesMaxReadable {
+            throw StoreError(.invalidArgument, "walSegmentBytes \(o.walSegmentBytes) is outside \(StorageLimits.walSegmentBytesMin)...\(StorageLimits.walSegmentBytesMaxReadable)")
+        }
+        if o.groupReadingsMax < 1 || o.groupReadingsMax > StorageLimits.batchReadingsMax {
+            throw StoreError(.invalidArgument, "groupReadingsMax \(o.groupReadingsMax) is outside 1...\(StorageLimits.batchReadingsMax)")
+        }
+        if o.queueReadingsMax < 1 { throw StoreError(.invalidArgument, "queueReadingsMax must be at least 1") }
+        if o.groupWaitMs < 0 || o.groupWaitMs > 10_000 {
+            throw StoreError(.invalidArgument, "groupWaitMs \(o.groupWaitMs) is outside 0...10000")
+        }
+    }
+
+    /// Applies one replayed batch, checking that it continues the store's state.
+    private static func apply(_ batch: WALBatch, to hot: HotTier, file: String, offset: Int, directory: String) throws(StoreError) {
+        func corrupt(_ why: String) -> StoreError {
+            StoreError(
+                .corruptWAL,
+                "WAL segment \(file) is corrupt at offset \(offset) (\(why)); nothing from there on was applied. Run `kdelta-edge repair --data-dir \(directory)` to set the damaged part aside.",
+                file: file, offset: Int64(offset))
+        }
+        for (id, key) in batch.newKeys {
+            guard Int(id) == hot.series.count else { throw corrupt("defines series \(id) where \(hot.series.count) was next") }
+            guard hot.series(for: key) == nil else { throw corrupt("defines key \(key) a second time") }
+            hot.addSeries(Series(id: id, key: key))
+        }
+        var lsn = batch.firstLSN
+        for e in batch.entries {
+            guard let s = hot.series(id: e.seriesID) else { throw corrupt("names series \(e.seriesID), which was never defined") }
+            guard e.seq == s.nextSeq else { throw corrupt("has \(s.key) seq \(e.seq) where \(s.nextSeq) was next") }
+            hot.append(s, seq: e.seq, hlc: e.hlc, sourceTimeMs: e.sourceTimeMs, value: e.value, id: e.id, lsn: lsn)
+            lsn += 1
+        }
+    }
+
+    /// Cuts what recovery found damaged at the end and opens the last segment for appending.
+    private static func openForWriting(
+        fs: any FileSystem, directory: String, manifest: Manifest, replay: WALReplayResult, options: StoreOptions
+    ) throws(StoreError) -> WALWriter {
+        let walDir = directory + "/" + WALFormat.directoryName
+        if let incomplete = replay.incompleteSegment {
+            do {
+                try fs.remove(incomplete)
+                try fs.syncDirectory(walDir)
+            } catch { throw StoreError.io(error, while: "removing the incomplete WAL segment \(incomplete)") }
+        }
+        guard let last = replay.segments.last else {
+            let number = replay.incompleteSegment.flatMap { WALFormat.segmentNumber(fileName: String($0.split(separator: "/").last ?? "")) }
+                ?? manifest.walFirstSegment
+            let fd = try WALWriter.createSegment(
+                fs: fs, directory: walDir, storeID: manifest.storeID, number: number,
+                firstLSN: replay.nextLSN, segmentBytes: options.walSegmentBytes)
+            return WALWriter(fs: fs, directory: walDir, storeID: manifest.storeID, segmentBytes: options.walSegmentBytes,
+                             policy: options.fsync, segmentNumber: number, fd: fd,
+                             offset: Int64(WALFormat.segmentHeaderBytes), lastLSN: replay.nextLSN - 1)
+        }
+        let path = walDir + "/" + WALFormat.segmentFileName(last)
+        let fd: FileDescriptor
+        do { fd = try fs.open(path, .readWrite) } catch { throw StoreError.io(error, while: "opening WAL segment \(path)") }
+        if let torn = replay.tornTail {
+            do {
+                try fs.truncate(fd, to: torn.offset)
+                try fs.sync(fd)
+            } catch {
+                fs.close(fd)
+                throw StoreError.io(error, while: "cutting the torn record at offset \(torn.offset) of \(path)")
+            }
+        }
+        return WALWriter(fs: fs, directory: walDir, storeID: manifest.storeID, segmentBytes: options.walSegmentBytes,
+                         policy: options.fsync, segmentNumber: last, fd: fd, offset: replay.endOffset,
+                         lastLSN: replay.nextLSN - 1)
+    }
+
+    private func startWriting() {
+        committer = GroupCommitter(
+            groupReadingsMax: options.groupReadingsMax, groupWaitMs: options.groupWaitMs,
+            queueReadingsMax: options.queueReadingsMax, fullBehavior: options.queueFullBehavior
+        ) { [unowned self] group in self.commitGroup(group) }
+        if case .interval(let ms) = options.fsync, let writer {
+            flusher = IntervalFlusher(intervalMs: ms) { [unowned self] in
+                do throws(StoreError) { try writer.sync() } catch { self.poison(error) }
+            }
+        }
+    }
+
+    // MARK: - Writing
+
+    /// Stores one reading as a new version of its key; returns once durable per the fsync
+    /// policy.
+    @discardableResult
+    public func put(_ key: Key, _ value: Value, sourceTimeMs: Int64? = nil) throws(StoreError) -> WriteReceipt {
+        try putBatch([Reading(key: key, value: value, sourceTimeMs: sourceTimeMs)])
+    }
+
+    /// Stores readings atomically (all or none survive a crash) in order; returns once durable
+    /// per the fsync policy. Concurrent batches are committed together (group commit).
+    @discardableResult
+    public func putBatch(_ readings: [Reading]) throws(StoreError) -> WriteReceipt {
+        guard let committer else {
+            throw StoreError(.readOnly, "the store in \(directory) was opened read-only; open it for writing to put")
+        }
+        if readings.isEmpty { throw StoreError(.invalidArgument, "the batch is empty; give at least one reading") }
+        if readings.count > StorageLimits.batchReadingsMax {
+            throw StoreError(.batchTooLarge, "the batch has \(readings.count) readings; at most \(StorageLimits.batchReadingsMax) go in one batch: split it")
+        }
+        let estimate = try Self.estimateRecordBytes(readings)
+        if estimate > StorageLimits.walRecordBytesMax {
+            throw StoreError(.batchTooLarge, "the batch needs up to \(estimate) bytes of WAL; one record holds \(StorageLimits.walRecordBytesMax): split it")
+        }
+        if let e = statusMutex.withLock({ poisonError }) { throw e }
+        return try committer.submit(PendingWrite(readings: readings, estimatedBytes: estimate))
+    }
+
+    /// Checks every reading's value and time and bounds the WAL bytes it can take: the
+    /// group commit packs groups by this bound.
+    static func estimateRecordBytes(_ readings: [Reading]) throws(StoreError) -> Int {
+        // Per entry: series id 5, seq 10, HLC delta 10, tag 1, source time 10, id 32; a
+        // possible key definition 10 + the key.
+        var total = WALFormat.recordHeaderBytes + WALBatchEncoder.payloadFixedBytes
+        for (i, r) in readings.enumerated() {
+            if let t = r.sourceTimeMs, t < Limits.sourceTimeMsMin || t > Limits.sourceTimeMsMax {
+                throw StoreError(.invalidArgument, "reading \(i + 1) (\(r.key)) has source time \(t) ms, outside 1970-01-01 ... 9999-12-31; times are Unix milliseconds")
+            }
+            var valueBytes = 10
+            switch r.value {
+            case .string(let s):
+                valueBytes = s.utf8.count + 5
+                if s.utf8.count > Limits.valueBytesMax {
+                    throw StoreError(.invalidArgument, "reading \(i + 1) (\(r.key)) has a \(s.utf8.count)-byte string; values are at most \(Limits.valueBytesMax) bytes")
+                }
+            case .document(let j):
+                let n = j.canonicalText.utf8.count
+                valueBytes = n + 5
+                if n > Limits.valueBytesMax {
+                    throw StoreError(.invalidArgument, "reading \(i + 1) (\(r.key)) has a \(n)-byte JSON document; values are at most \(Limits.valueBytesMax) bytes")
+                }
+            default: break
+            }
+            total += 68 + valueBytes + 10 + r.key.rawValue.utf8.count
+        }
+        return total
+    }
+
+    /// Commits one group as leader: prepares versions (seq, HLC, parent, id), writes one WAL
+    /// record, syncs under `always`, applies to the hot tier, then sets each result.
+    private func commitGroup(_ group: [PendingWrite]) {
+        if let e = statusMutex.withLock({ poisonError }) {
+            for p in group { p.result = .failure(e) }
+            return
+        }
+        guard let writer else { preconditionFailure("commit on a read-only store") }
+        var total = 0
+        var newSeries: [Series] = []
+        var newByKey: [Key: Series] = [:]
+        resolved.removeAll(keepingCapacity: true)
+        for p in group {
+            total += p.readings.count
+            for r in p.readings {
+                if let s = hot.series(for: r.key) ?? newByKey[r.key] {
+                    resolved.append(s)
+                } else {
+                    let s = Series(id: UInt32(hot.series.count + newSeries.count), key: r.key)
+                    newSeries.append(s)
+                    newByKey[r.key] = s
+                    resolved.append(s)
+                }
+            }
+        }
+        let firstLSN = nextLSN
+        var hlcClock = clock
+        let wall = options.clock.nowMs()
+        var hlc = hlcClock.now(wallMs: wall)
+        encoder.begin(firstLSN: firstLSN, hlcBase: hlc, keyCount: newSeries.count, entryCount: total)
+        for s in newSeries { encoder.addKey(seriesID: s.id, utf8: s.keyUTF8) }
+        prepared.removeAll(keepingCapacity: true)
+        var i = 0
+        for p in group {
+            for r in p.readings {
+                let s = resolved[i]
+                if i > 0 { hlc = hlcClock.now(wallMs: wall) }
+                let seq = s.writerNextSeq
+                let parent = s.writerLastID
+                let id = s.keyUTF8.withUnsafeBytes { key in
+                    hasher.id(key: key, parent: parent, seq: seq, hlc: hlc, sourceTimeMs: r.sourceTimeMs, value: r.value)
+                }
+                encoder.addEntry(seriesID: s.id, seq: seq, hlc: hlc, sourceTimeMs: r.sourceTimeMs, value: r.value, id: id)
+                s.writerNextSeq = seq + 1
+                s.writerLastID = id
+                prepared.append(PreparedVersion(series: s, seq: seq, hlc: hlc, sourceTimeMs: r.sourceTimeMs, value: r.value, id: id))
+                i += 1
+            }
+        }
+        let record = encoder.finish()
+        let lastLSN = firstLSN + UInt64(total) - 1
+        do {
+            try writer.append(record, firstLSN: firstLSN, lastLSN: lastLSN)
+        } catch {
+            for s in resolved { s.resetWriterTail() }
+            if writer.damaged { poison(error) }
+            for p in group { p.result = .failure(error) }
+            return
+        }
+        if options.fsync == .always {
+            do { try writer.sync() } catch {
+                for s in resolved { s.resetWriterTail() }
+                poison(error)
+                for p in group { p.result = .failure(error) }
+                return
+            }
+        }
+        state.withWriteLock {
+            for s in newSeries { hot.addSeries(s) }
+            var lsn = firstLSN
+            for v in prepared {
+                hot.append(v.series, seq: v.seq, hlc: v.hlc, sourceTimeMs: v.sourceTimeMs, value: v.value, id: v.id, lsn: lsn)
+                lsn += 1
+            }
+        }
+        clock = hlcClock
+        nextLSN = lastLSN + 1
+        var lsn = firstLSN
+        for p in group {
+            p.result = .success(WriteReceipt(firstLSN: lsn, count: p.readings.count))
+            lsn += UInt64(p.readings.count)
+        }
+    }
+
+    /// Stops all further writes after a durability failure. Acknowledged data stays on disk;
+    /// reopening recovers exactly what reached it.
+    func poison(_ cause: StoreError) {
+        statusMutex.withLock {
+            if poisonError == nil {
+                poisonError = StoreError(
+                    .poisoned,
+                    "the store stopped accepting writes after a WAL failure (\(cause.message)); nothing acknowledged before it is lost. Fix the cause (disk full or failing?) and reopen the store.",
+                    file: cause.file, offset: cause.offset, cause: cause.cause)
+            }
+        }
+    }
+
+    var committerCounters: (groups: Int, readings: Int, refusals: Int, waits: Int, queued: Int) {
+        committer?.counters ?? (0, 0, 0, 0, 0)
+    }
+
+    /// The LSN the next version gets (read under the state lock, which the leader holds
+    /// while applying).
+    var nextLSNForStats: UInt64 { state.withReadLock { hot.versionCount == 0 ? manifest.walFirstLSN : hot.lastLSN + 1 } }
+
+    /// The last LSN known durable: under `always` the last committed, otherwise the last
+    /// one the flusher synced.
+    public var durableLSN: UInt64 {
+        guard let writer else { return state.withReadLock { hot.lastLSN } }
+        return writer.durableLSN
+    }
+
+    /// fsyncs issued by the WAL writer since open.
+    var fsyncCount: Int { writer?.syncCount ?? 0 }
+
+    /// The error that stopped writes, if one did.
+    public var poisonedBy: StoreError? { statusMutex.withLock { poisonError } }
+
+    /// Waits for queued writes, syncs the WAL (under every policy) and releases the
+    /// directory. Further writes fail with `.closed`.
+    public func close() throws(StoreError) {
+        let already = statusMutex.withLock { () -> Bool in
+            defer { isClosed = true }
+            return isClosed
+        }
+        if already { return }
+        committer?.close()
+        flusher?.stop()
+        flusher = nil
+        if let writer {
+            if writer.damaged || poisonedBy != nil {
+                writer.abandon()
+            } else {
+                do { try writer.close(force: true) } catch {
+                    lock?.release()
+                    throw error
+                }
+            }
+        }
+        lock?.release()
+    }
+
+    deinit {
+        if !isClosed { try? close() }
+    }
+}

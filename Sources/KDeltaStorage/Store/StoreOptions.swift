@@ -1,0 +1,36 @@
+import KDeltaModel
+
+/// How a store is opened. Each option states its default and what survives a crash.
+public struct StoreOptions: Sendable {
+    /// When the WAL is synced; see `FsyncPolicy` for what each policy can lose.
+    /// Default `always`.
+    public var fsync: FsyncPolicy = .default
+    /// Readings one group commit takes at most (N). Default 8,192.
+    public var groupReadingsMax: Int = StorageLimits.groupReadingsMaxDefault
+    /// How long the writer waits for more readings before committing a group smaller than
+    /// `groupReadingsMax` (T). Default 0: commit what is queued at once; concurrent writers
+    /// still share an fsync because they queue up while the previous one runs.
+    public var groupWaitMs: Int = 0
+    /// Readings queued before producers are held back. Default 65,536.
+    public var queueReadingsMax: Int = StorageLimits.queueReadingsMaxDefault
+    /// What a producer does when the queue is full: wait (default) or fail at once with
+    /// `StoreError.Code.queueFull`.
+    public var queueFullBehavior: QueueFullBehavior = .wait
+    /// Size of a WAL segment file. Default 32 MiB.
+    public var walSegmentBytes: Int = StorageLimits.walSegmentBytesDefault
+    /// Open for reading only: no lock is taken for writing, nothing is repaired or written.
+    public var readOnly: Bool = false
+    /// Where wall-clock time comes from. Default: the system clock.
+    public var clock: any WallClock = SystemClock()
+
+    /// The defaults.
+    public init() {}
+}
+
+/// What a producer does when the ingest queue is full.
+public enum QueueFullBehavior: Sendable, Equatable {
+    /// Wait until the writer has room (back-pressure).
+    case wait
+    /// Throw `StoreError.Code.queueFull` at once, for callers that must not block.
+    case fail
+}

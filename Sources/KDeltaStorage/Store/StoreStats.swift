@@ -1,0 +1,56 @@
+/// Figures about a store, for `kdelta-edge stats` and the control API.
+public struct StoreStats: Sendable {
+    /// Keys with at least one version.
+    public var keys: Int
+    /// Versions held.
+    public var versions: Int
+    /// The LSN the next version gets.
+    public var nextLSN: UInt64
+    /// The last LSN known durable on disk.
+    public var durableLSN: UInt64
+    /// Live WAL segments and their bytes on disk.
+    public var walSegments: Int
+    public var walBytes: Int64
+    /// Approximate heap bytes of the hot tier.
+    public var memoryBytes: Int
+    /// Group commits and the readings they carried, since open.
+    public var groupCommits: Int
+    public var readingsCommitted: Int
+    /// WAL fsyncs since open.
+    public var fsyncs: Int
+    /// Readings refused because the queue was full, and producers that had to wait.
+    public var queueFullRefusals: Int
+    public var queueFullWaits: Int
+    /// Readings waiting in the ingest queue now.
+    public var queuedReadings: Int
+    /// The fsync policy.
+    public var fsync: FsyncPolicy
+    /// Why writes stopped, if they did.
+    public var poisoned: String?
+}
+
+extension Store {
+    /// Current figures.
+    public func stats() -> StoreStats {
+        let (keys, versions, memory) = state.withReadLock { (hot.series.count, hot.versionCount, hot.memoryBytes) }
+        let counters = committerCounters
+        var segments = 0
+        var bytes: Int64 = 0
+        let walDir = directory + "/" + WALFormat.directoryName
+        if let names = try? fs.list(walDir) {
+            for name in names where WALFormat.segmentNumber(fileName: name) != nil {
+                segments += 1
+                if let fd = try? fs.open(walDir + "/" + name, .read) {
+                    bytes += (try? fs.size(fd)) ?? 0
+                    fs.close(fd)
+                }
+            }
+        }
+        return StoreStats(
+            keys: keys, versions: versions, nextLSN: nextLSNForStats, durableLSN: durableLSN,
+            walSegments: segments, walBytes: bytes, memoryBytes: memory,
+            groupCommits: counters.groups, readingsCommitted: counters.readings, fsyncs: fsyncCount,
+            queueFullRefusals: counters.refusals, queueFullWaits: counters.waits, queuedReadings: counters.queued,
+            fsync: options.fsync, poisoned: poisonedBy?.message)
+    }
+}

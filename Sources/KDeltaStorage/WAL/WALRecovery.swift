@@ -1,0 +1,130 @@
+import KDeltaCodec
+
+/// A damaged last record that recovery cut off: the write in flight when the process or
+/// the power stopped.
+public struct TornTail: Sendable, Equatable {
+    /// The segment file.
+    public var file: String
+    /// Where the damaged record starts.
+    public var offset: Int64
+    /// Bytes cut off (the rest of the segment, including unused preallocated space).
+    public var bytes: Int64
+    /// What was wrong with the record.
+    public var reason: String
+}
+
+/// What replaying the WAL found.
+struct WALReplayResult {
+    /// Numbers of the live segments, oldest first (without an incomplete last one).
+    var segments: [UInt64] = []
+    /// Where the valid records of the last segment end.
+    var endOffset: Int64 = Int64(WALFormat.segmentHeaderBytes)
+    /// The LSN the next version gets.
+    var nextLSN: UInt64
+    /// The torn last record, if there was one.
+    var tornTail: TornTail? = nil
+    /// A last segment whose creation never finished (no valid header and no records).
+    var incompleteSegment: String? = nil
+    /// Records and versions replayed.
+    var records = 0
+    var versions = 0
+}
+
+/// Replays the live WAL segments in order (docs/format/wal.md, "Recovery").
+enum WALReplay {
+    /// Reads every live segment and hands each batch to `apply`, checking segment order,
+    /// store id and LSN continuity. Throws `.corruptWAL` naming file and offset for damage
+    /// before the end of the log; a torn last record and an incomplete last segment are
+    /// reported in the result for the caller to cut off.
+    static func run(
+        fs: any FileSystem, dataDirectory: String, manifest: Manifest,
+        apply: (WALBatch, String, Int) throws(StoreError) -> Void
+    ) throws(StoreError) -> WALReplayResult {
+        let walDir = dataDirectory + "/" + WALFormat.directoryName
+        let names: [String]
+        do { names = try fs.list(walDir) } catch { throw StoreError.io(error, while: "listing \(walDir)") }
+        let numbers = names.compactMap(WALFormat.segmentNumber(fileName:))
+            .filter { $0 >= manifest.walFirstSegment }.sorted()
+        var result = WALReplayResult(nextLSN: manifest.walFirstLSN)
+        var expectedNumber = manifest.walFirstSegment
+
+        func corrupt(_ path: String, _ offset: Int, _ why: String) -> StoreError {
+            StoreError(
+                .corruptWAL,
+                "WAL segment \(path) is corrupt at offset \(offset) (\(why)); nothing from there on was applied. Run `kdelta-edge repair --data-dir \(dataDirectory)` to set the damaged part aside (it is moved, never deleted).",
+                file: path, offset: Int64(offset))
+        }
+
+        for (index, number) in numbers.enumerated() {
+            let isLast = index == numbers.count - 1
+            let path = walDir + "/" + WALFormat.segmentFileName(number)
+            if number != expectedNumber {
+                throw corrupt(walDir + "/" + WALFormat.segmentFileName(expectedNumber), 0, "the segment is missing; \(WALFormat.segmentFileName(number)) follows")
+            }
+            let buffer = try WALSegmentFile.readAll(fs: fs, path: path)
+            let outcome: Result<WALScanEnd, StoreError> = buffer.withUnsafeBytes { buf in
+              do throws(StoreError) {
+                let header: WALSegmentHeader
+                switch WALSegmentHeader.decode(buf) {
+                case .success(let h): header = h
+                case .failure(let failure):
+                    let validAfter = buf.count > WALFormat.segmentHeaderBytes
+                        && WALSegmentScanner.validFrameExists(buf, after: WALFormat.segmentHeaderBytes - 1)
+                    if isLast && !validAfter {
+                        result.incompleteSegment = path
+                        return .success(.clean(offset: 0))
+                    }
+                    switch failure {
+                    case .incomplete: throw corrupt(path, 0, "the segment header is missing")
+                    case .invalid(let why): throw corrupt(path, 0, "segment header: \(why)")
+                    }
+                }
+                if header.storeID != manifest.storeID {
+                    throw StoreError(
+                        .corruptWAL,
+                        "WAL segment \(path) belongs to another store (store id \(hex64(header.storeID)), this one is \(hex64(manifest.storeID))); move it out of \(walDir)",
+                        file: path, offset: 16)
+                }
+                if header.segmentNumber != number {
+                    throw corrupt(path, 24, "the header says segment \(header.segmentNumber)")
+                }
+                if header.firstLSN != result.nextLSN {
+                    throw corrupt(path, 32, "the segment starts at LSN \(header.firstLSN), expected \(result.nextLSN): a segment is missing or out of place")
+                }
+                return .success(try WALSegmentScanner.scan(buf, from: WALFormat.segmentHeaderBytes) { (offset, payload) throws(StoreError) in
+                    let batch: WALBatch
+                    do { batch = try WALBatchDecoder.decode(payload) } catch {
+                        throw corrupt(path, offset, "record content: \(error)")
+                    }
+                    if batch.firstLSN != result.nextLSN {
+                        throw corrupt(path, offset, "record starts at LSN \(batch.firstLSN), expected \(result.nextLSN)")
+                    }
+                    try apply(batch, path, offset)
+                    result.nextLSN += UInt64(batch.entries.count)
+                    result.records += 1
+                    result.versions += batch.entries.count
+                })
+              } catch {
+                return .failure(error)
+              }
+            }
+            let end = try outcome.get()
+            if result.incompleteSegment != nil { break }
+            result.segments.append(number)
+            switch end {
+            case .clean(let offset):
+                result.endOffset = Int64(offset)
+            case .torn(let offset, let reason):
+                guard isLast else {
+                    throw corrupt(path, offset, "\(reason), and later segments exist")
+                }
+                result.tornTail = TornTail(file: path, offset: Int64(offset), bytes: Int64(buffer.count - offset), reason: reason)
+                result.endOffset = Int64(offset)
+            case .corrupt(let offset, let reason):
+                throw corrupt(path, offset, reason)
+            }
+            expectedNumber += 1
+        }
+        return result
+    }
+}

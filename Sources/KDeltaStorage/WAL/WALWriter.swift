@@ -1,0 +1,143 @@
+import KDeltaCodec
+
+/// Appends framed records to the current WAL segment, rotating to a new preallocated
+/// segment when one is full, and syncs them (docs/format/wal.md, docs/durability.md).
+///
+/// `append` is called only by the store's single writer. `sync` may also be called by the
+/// interval flusher; `fdLock` keeps a rotation from closing the descriptor under it.
+final class WALWriter: @unchecked Sendable {
+    let fs: any FileSystem
+    let directory: String
+    let storeID: UInt64
+    let segmentBytes: Int64
+    let policy: FsyncPolicy
+
+    private(set) var segmentNumber: UInt64
+    private var fd: FileDescriptor
+    /// Where the next record goes in the current segment.
+    private(set) var offset: Int64
+    private let fdLock = PThreadMutex()
+    /// The last LSN written to the kernel and the last one known durable (under `fdLock`).
+    private var writtenLSN: UInt64
+    private var durableLSNValue: UInt64
+    /// Segments created so far by this writer (for stats and tests).
+    private(set) var rotations = 0
+    /// fsyncs issued, for the "readings per fsync" figure.
+    private(set) var syncCount = 0
+
+    /// Continues writing segment `number` (already open as `fd`) at `offset`; every LSN up to
+    /// `lastLSN` is on disk.
+    init(fs: any FileSystem, directory: String, storeID: UInt64, segmentBytes: Int, policy: FsyncPolicy,
+         segmentNumber: UInt64, fd: FileDescriptor, offset: Int64, lastLSN: UInt64) {
+        self.fs = fs
+        self.directory = directory
+        self.storeID = storeID
+        self.segmentBytes = Int64(segmentBytes)
+        self.policy = policy
+        self.segmentNumber = segmentNumber
+        self.fd = fd
+        self.offset = offset
+        self.writtenLSN = lastLSN
+        self.durableLSNValue = lastLSN
+    }
+
+    /// Creates segment `number` whose first record will carry `firstLSN`: the file is
+    /// created, preallocated, given its header, synced, and its directory entry synced,
+    /// before any record goes in, so a crash leaves either no segment or a valid empty one.
+    static func createSegment(fs: any FileSystem, directory: String, storeID: UInt64, number: UInt64,
+                              firstLSN: UInt64, segmentBytes: Int) throws(StoreError) -> FileDescriptor {
+        let path = directory + "/" + WALFormat.segmentFileName(number)
+        let fd: FileDescriptor
+        do { fd = try fs.open(path, .createNew) } catch { throw StoreError.io(error, while: "creating WAL segment \(path)") }
+        do {
+            try fs.preallocate(fd, length: Int64(segmentBytes))
+            let header = WALSegmentHeader(storeID: storeID, segmentNumber: number, firstLSN: firstLSN).encoded()
+            try fs.write(fd, header, at: 0)
+            try fs.sync(fd)
+            try fs.syncDirectory(directory)
+        } catch {
+            fs.close(fd)
+            // Best effort: a half-made segment is also recognised and removed at recovery.
+            try? fs.remove(path)
+            throw StoreError.io(error, while: "creating WAL segment \(path)")
+        }
+        return fd
+    }
+
+    /// The path of the current segment.
+    var currentPath: String { directory + "/" + WALFormat.segmentFileName(segmentNumber) }
+
+    /// The last LSN known durable.
+    var durableLSN: UInt64 { fdLock.withLock { durableLSNValue } }
+
+    /// True once a failed append could not be undone: the segment may hold part of a
+    /// record, so the store must stop writing until it is reopened (recovery truncates it).
+    private(set) var damaged = false
+
+    /// Appends one framed record whose versions end at `lastLSN`. On failure nothing of the
+    /// record remains in the segment (it is truncated back) and the error is thrown; if even
+    /// that fails, `damaged` is set and the caller must stop writing.
+    func append(_ record: [UInt8], firstLSN: UInt64, lastLSN: UInt64) throws(StoreError) {
+        precondition(!damaged, "append after the WAL segment was damaged")
+        precondition(record.count <= StorageLimits.walRecordBytesMax, "record of \(record.count) bytes passed the size check")
+        if offset + Int64(record.count) > segmentBytes {
+            try rotate(firstLSN: firstLSN)
+        }
+        do {
+            try fs.write(fd, record, at: offset)
+        } catch {
+            let failure = StoreError.io(error, while: "appending to WAL segment \(currentPath)")
+            do { try fs.truncate(fd, to: offset) } catch { damaged = true }
+            throw failure
+        }
+        offset += Int64(record.count)
+        fdLock.withLock { writtenLSN = lastLSN }
+    }
+
+    /// Makes everything written so far durable. A failure poisons the store: after a failed
+    /// fsync the kernel may have dropped the dirty pages, so nothing written since the last
+    /// good sync can be trusted (PostgreSQL's "fsyncgate" lesson).
+    func sync() throws(StoreError) {
+        try fdLock.withLock { () throws(StoreError) in
+            let target = writtenLSN
+            if target == durableLSNValue { return }
+            do throws(FileSystemError) { try fs.sync(fd) } catch { throw StoreError.io(error, while: "syncing WAL segment \(currentPath)") }
+            syncCount += 1
+            durableLSNValue = target
+        }
+    }
+
+    /// Closes the current segment and starts the next one.
+    private func rotate(firstLSN: UInt64) throws(StoreError) {
+        let next = segmentNumber + 1
+        let newFD = try Self.createSegment(
+            fs: fs, directory: directory, storeID: storeID, number: next, firstLSN: firstLSN,
+            segmentBytes: Int(segmentBytes))
+        try fdLock.withLock { () throws(StoreError) in
+            if policy != .never && writtenLSN != durableLSNValue {
+                do throws(FileSystemError) { try fs.sync(fd) } catch {
+                    fs.close(newFD)
+                    throw StoreError.io(error, while: "syncing WAL segment \(currentPath) before rotation")
+                }
+                syncCount += 1
+                durableLSNValue = writtenLSN
+            }
+            fs.close(fd)
+            fd = newFD
+            segmentNumber = next
+            offset = Int64(WALFormat.segmentHeaderBytes)
+        }
+        rotations += 1
+    }
+
+    /// Syncs (unless the policy is `never` and `force` is false) and closes the segment.
+    func close(force: Bool = true) throws(StoreError) {
+        if force || policy != .never { try sync() }
+        fdLock.withLock { fs.close(fd) }
+    }
+
+    /// Closes without syncing (after a failure, or for read-only stores).
+    func abandon() {
+        fdLock.withLock { fs.close(fd) }
+    }
+}
