@@ -23,7 +23,9 @@
 set -euo pipefail
 
 CROSS_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
-REPO=$(cd "$CROSS_DIR/.." && pwd -P)
+# The SwiftPM package: the clone this cross/ folder is in (KDELTA_CROSS_PACKAGE_DIR: another
+# package, to try the toolchain on a small test package).
+REPO=$(cd "${KDELTA_CROSS_PACKAGE_DIR:-$CROSS_DIR/..}" && pwd -P)
 CACHE=${KDELTA_CROSS_CACHE:-/var/cache/kdelta-cross}
 MIRROR=${KDELTA_DEBIAN_MIRROR:-http://deb.debian.org/debian}
 SECURITY_MIRROR=${KDELTA_DEBIAN_SECURITY_MIRROR:-${MIRROR%/debian}/debian-security}
@@ -223,6 +225,8 @@ _ns_run() {
     mount --bind "$mdir" "$root$mdir"
     mount -o remount,bind,ro "$root$mdir"
   fi
+  # /tmp before the clone: a clone under /tmp stays visible.
+  if [ -n "$tmp" ]; then mount --bind /tmp "$root/tmp"; fi
   if [ -n "$src" ]; then
     mkdir -p "$root$repo"
     mount --bind "$repo" "$root$repo"
@@ -231,7 +235,6 @@ _ns_run() {
       mount --bind "$repo/.build-trixie" "$root$repo/.build"
     fi
   fi
-  if [ -n "$tmp" ]; then mount --bind /tmp "$root/tmp"; fi
   if [ -n "$debs" ]; then
     mkdir -p "$cache/debs/amd64/partial" "$cache/debs/arm64/partial" \
              "$root/var/cache/apt/archives" "$root/opt/sr-apt/archives"
@@ -263,6 +266,18 @@ ensure_setup() {
   [ -f "$KEYDIR/.complete" ] || die "cross/setup did not complete ($KEYDIR)." "rerun cross/setup and read its errors."
   hold_key_shared
 }
+
+# cross_swift ARGS...: run `swift ARGS` in the build root for the aarch64 SDK, with the clone
+# bound at its own path, cwd = the clone, and pkg-config reading the sysroot's .pc files (the
+# root also has amd64 -dev packages whose .pc files would otherwise win: -L/usr/lib/x86_64-linux-gnu).
+cross_swift() {
+  in_root --src --cwd "$REPO" \
+    --env "PKG_CONFIG_PATH=$SR_IN_ROOT/usr/lib/aarch64-linux-gnu/pkgconfig:$SR_IN_ROOT/usr/share/pkgconfig" \
+    --env "PKG_CONFIG_SYSROOT_DIR=$SR_IN_ROOT" \
+    -- swift "$@"
+}
+SCRATCH=$REPO/$SCRATCH_REL
+TRIPLE_DIR() { echo "$SCRATCH/$TARGET_TRIPLE/$1"; }
 
 if [ "${1:-}" = __ns_run ] && [ "${BASH_SOURCE[0]}" = "$0" ]; then
   shift; _ns_run "$@"

@@ -211,6 +211,12 @@ extension Value {
         return Double(String(decoding: bytes, as: UTF8.self))
     }
 
+    /// Reads a decimal number from a string; see the buffer overload.
+    public static func parseNumberFast(_ text: String) -> Double? {
+        var text = text
+        return text.withUTF8 { parseNumberFast($0) }
+    }
+
     /// Reads a decimal number from any collection of bytes; see the buffer overload.
     public static func parseNumberFast<Bytes: Collection>(_ bytes: Bytes) -> Double? where Bytes.Element == UInt8 {
         if let d = bytes.withContiguousStorageIfAvailable({ parseNumberFast($0) }) { return d }

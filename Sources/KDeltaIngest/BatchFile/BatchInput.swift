@@ -63,29 +63,6 @@ final class BatchInput {
         if end - start >= 3, base[start] == 0xEF, base[start + 1] == 0xBB, base[start + 2] == 0xBF { start += 3 }
     }
 
-    /// The line and column of buffer offset `offset`, counting from `start`, which is the
-    /// start of line `line`.
-    func position(of offset: Int) -> (line: Int, column: Int) {
-        var line = self.line
-        var lineStart = start
-        var i = start
-        while i < offset && i < end {
-            if base[i] == 0x0A {
-                line += 1
-                lineStart = i + 1
-            }
-            i += 1
-        }
-        return (line, offset - lineStart + 1)
-    }
-
-    /// An error at buffer offset `offset`, showing `text`.
-    func error(_ code: BatchFileError.Code, at offset: Int, text: UnsafeBufferPointer<UInt8>, _ message: String) -> BatchFileError {
-        let (line, column) = position(of: offset)
-        return BatchFileError(code: code, fileName: name, line: line, column: column,
-                              text: BatchFileError.shorten(text), message: message)
-    }
-
     /// The bytes from `from` to the end of that line (or of the buffer), for an error.
     func lineText(from: Int) -> UnsafeBufferPointer<UInt8> {
         var i = from

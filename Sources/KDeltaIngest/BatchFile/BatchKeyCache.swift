@@ -105,6 +105,24 @@ final class BatchKeyCache {
         slots[slot] = Int32(e + 1)
     }
 
+    /// Validates bytes as a key: well-formed UTF-8 first (decoding with repair changes the
+    /// bytes exactly when they are not), then `Key`'s rules.
+    static func validate(_ bytes: UnsafeBufferPointer<UInt8>) throws(BatchFieldProblem) -> Key {
+        let text = String(decoding: bytes, as: UTF8.self)
+        var k = 0
+        for b in text.utf8 {
+            if k == bytes.count || bytes[k] != b {
+                throw BatchFieldProblem(offset: k, message: "the key is not valid UTF-8 at byte \(k + 1); save the file as UTF-8")
+            }
+            k += 1
+        }
+        do {
+            return try Key(text)
+        } catch {
+            throw BatchFieldProblem(offset: error.byteOffset ?? 0, message: error.description)
+        }
+    }
+
     private func reset() {
         keys.deinitialize(count: count)
         slots.update(repeating: 0, count: slotMask + 1)

@@ -35,7 +35,8 @@ enum BatchSourceTime {
         while i < bytes.count {
             let d = bytes[i] &- UInt8(ascii: "0")
             if d >= 10 { break }
-            if ms < 1_000_000_000_000_000_000 / 10 { ms = ms * 10 + Int64(d) } else { ms = Int64.max }
+            // Saturate: anything that large is refused below anyway.
+            ms = ms > (Int64.max - 9) / 10 ? Int64.max : ms * 10 + Int64(d)
             i += 1
         }
         if i == bytes.count { return try check(ms: ms) }
@@ -63,9 +64,10 @@ enum BatchSourceTime {
                 message: "the time \(ms) has ten digits and looks like Unix seconds (\(RFC3339.format(ms: ms * 1000))), but times are Unix milliseconds: multiply by 1000 (append 000) or write an RFC 3339 time")
         }
         if ms > Limits.sourceTimeMsMax {
-            let unit = ms >= 1_000_000_000_000_000_000 / 10 * 10 ? "nanoseconds" : ms >= 1_000_000_000_000_000 ? "microseconds" : nil
+            let unit = ms >= 1_000_000_000_000_000_000 ? "nanoseconds" : ms >= 1_000_000_000_000_000 ? "microseconds" : nil
             let hint = unit.map { " and looks like Unix \($0); divide it down to milliseconds" } ?? "; \(formats)"
-            throw BatchFieldProblem(offset: 0, message: "the time \(ms) is after 9999-12-31, the last day the store keeps,\(hint)")
+            let shown = ms == Int64.max ? "" : " \(ms)"
+            throw BatchFieldProblem(offset: 0, message: "the time\(shown) is after 9999-12-31, the last day the store keeps,\(hint)")
         }
         if ms < Limits.sourceTimeMsMin {
             throw BatchFieldProblem(offset: 0, message: "the time \(ms) is before 1970-01-01; only times from 1970 on are kept")

@@ -63,6 +63,30 @@ enum WALSegmentScanner {
         return false
     }
 
+    /// The offset of the first non-zero byte at or after `start`, or `buf.count`. Reads
+    /// eight bytes at a time: recovery runs it over a segment's unused preallocated space.
+    static func firstNonZero(_ buf: UnsafeRawBufferPointer, from start: Int) -> Int {
+        var i = start
+        let n = buf.count
+        while i < n && i & 7 != 0 {
+            if buf[i] != 0 { return i }
+            i += 1
+        }
+        while i + 64 <= n {
+            let a = buf.load(fromByteOffset: i, as: UInt64.self) | buf.load(fromByteOffset: i + 8, as: UInt64.self)
+                | buf.load(fromByteOffset: i + 16, as: UInt64.self) | buf.load(fromByteOffset: i + 24, as: UInt64.self)
+            let b = buf.load(fromByteOffset: i + 32, as: UInt64.self) | buf.load(fromByteOffset: i + 40, as: UInt64.self)
+                | buf.load(fromByteOffset: i + 48, as: UInt64.self) | buf.load(fromByteOffset: i + 56, as: UInt64.self)
+            if a | b != 0 { break }
+            i += 64
+        }
+        while i < n {
+            if buf[i] != 0 { return i }
+            i += 1
+        }
+        return n
+    }
+
     /// Calls `visit(offset, payload)` for each valid record from `start` and says how the
     /// records end. A zero header ends the records only if everything after it is zero too.
     static func scan(
@@ -78,8 +102,7 @@ enum WALSegmentScanner {
                 try visit(o, payload)
                 o += WALFormat.recordHeaderBytes + length
             case .zero:
-                var i = o
-                while i < buf.count && buf[i] == 0 { i += 1 }
+                let i = firstNonZero(buf, from: o)
                 if i == buf.count { return .clean(offset: o) }
                 let reason = "zeros from offset \(o) are followed by data at offset \(i)"
                 return validFrameExists(buf, after: o) ? .corrupt(offset: o, reason: reason) : .torn(offset: o, reason: reason)

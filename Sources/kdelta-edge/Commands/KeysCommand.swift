@@ -1,0 +1,34 @@
+import ArgumentParser
+import KDeltaModel
+import KDeltaStorage
+
+/// `kdelta-edge keys [PREFIX]`.
+struct KeysCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "keys",
+        abstract: "List the stored keys with their number of versions and latest value.")
+
+    @OptionGroup var location: StoreLocation
+
+    @Argument(help: "Only keys starting with this prefix.")
+    var prefix: String?
+
+    func run() throws {
+        let store = try location.openForReading()
+        let keys = store.keys().filter { prefix == nil || $0.rawValue.hasPrefix(prefix!) }
+        if location.json {
+            print(JSONValue.array(keys.map { k in
+                .object([
+                    ("key", .string(k.rawValue)), ("versions", .int(Int64(store.versionCount(k)))),
+                    ("latest", store.latest(k).map(VersionOutput.json) ?? .null),
+                ])
+            }).canonicalText)
+            return
+        }
+        for k in keys {
+            let latest = store.latest(k)
+            print(VersionOutput.pad(k.rawValue, 40) + "  " + VersionOutput.pad("\(store.versionCount(k)) versions", 16)
+                  + "  " + (latest.map { "\($0.value) at \(RFC3339.format(ms: $0.timeMs))" } ?? ""))
+        }
+    }
+}

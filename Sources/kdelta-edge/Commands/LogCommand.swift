@@ -1,0 +1,50 @@
+import ArgumentParser
+import KDeltaModel
+import KDeltaStorage
+
+/// `kdelta-edge log KEY [--since T] [--until T] [--limit N]`.
+struct LogCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "log",
+        abstract: "Print the history of a key, newest first (time marked * is the write time).")
+
+    @OptionGroup var location: StoreLocation
+
+    @Argument(help: "The key.")
+    var key: String
+
+    @Option(name: .customLong("since"), help: "Versions at or after this time.")
+    var since: String?
+
+    @Option(name: .customLong("until"), help: "Versions before this time.")
+    var until: String?
+
+    @Option(name: .customLong("limit"), help: "At most this many versions.")
+    var limit: Int?
+
+    @Flag(name: .customLong("reverse"), help: "Oldest first.")
+    var reverse = false
+
+    func validate() throws {
+        if let limit, limit < 1 { throw ValidationError("--limit must be at least 1") }
+    }
+
+    func run() throws {
+        let k = try parseKey(key)
+        let query = HistoryQuery(
+            sinceMs: try since.map { try TimeArgument.parseMs($0, option: "--since") },
+            untilMs: try until.map { try TimeArgument.parseMs($0, option: "--until") },
+            limit: limit, order: reverse ? .oldestFirst : .newestFirst)
+        let store = try location.openForReading()
+        if store.versionCount(k) == 0 {
+            throw failure("key \(k) has no versions in \(location.directory); `kdelta-edge keys` lists the stored keys")
+        }
+        let versions = store.history(k, query)
+        if location.json {
+            print(JSONValue.array(versions.map(VersionOutput.json)).canonicalText)
+            return
+        }
+        print(VersionOutput.header)
+        for v in versions { print(VersionOutput.line(v)) }
+    }
+}

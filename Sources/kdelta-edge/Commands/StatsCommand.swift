@@ -1,0 +1,36 @@
+import ArgumentParser
+import KDeltaModel
+import KDeltaStorage
+
+/// `kdelta-edge stats`.
+struct StatsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "stats",
+        abstract: "Print figures about the store: keys, versions, WAL and memory.")
+
+    @OptionGroup var location: StoreLocation
+
+    func run() throws {
+        let store = try location.openForReading()
+        let s = store.stats()
+        let r = store.recovery
+        if location.json {
+            print(JSONValue.object([
+                ("keys", .int(Int64(s.keys))), ("versions", .int(Int64(s.versions))),
+                ("nextLSN", .int(Int64(s.nextLSN))), ("walSegments", .int(Int64(s.walSegments))),
+                ("walBytes", .int(s.walBytes)), ("memoryBytes", .int(Int64(s.memoryBytes))),
+                ("memoryBytesPerVersion", s.versions > 0 ? .double(Double(s.memoryBytes) / Double(s.versions)) : .null),
+                ("openMs", .double(r.durationMs)),
+                ("tornTail", r.tornTail.map { .string("\($0.file)@\($0.offset)") } ?? .null),
+            ]).canonicalText)
+            return
+        }
+        print("data directory  \(location.directory)")
+        print("keys            \(s.keys)")
+        print("versions        \(s.versions) (next LSN \(s.nextLSN))")
+        print("WAL             \(s.walSegments) segments, \(s.walBytes) bytes on disk")
+        print("memory          \(s.memoryBytes) bytes (\(s.versions > 0 ? s.memoryBytes / s.versions : 0) per version)")
+        print("open took       \(Int(r.durationMs)) ms")
+        for line in r.findings { print("note            \(line)") }
+    }
+}

@@ -1,0 +1,27 @@
+import ArgumentParser
+import KDeltaModel
+import KDeltaStorage
+
+extension StoreLocation {
+    /// Opens the store for reading, turning errors into exit codes.
+    func openForReading() throws -> Store {
+        var options = StoreOptions()
+        options.readOnly = true
+        do { return try Store.open(directory: directory, options: options) } catch { throw failure(error) }
+    }
+
+    /// Opens the store for writing with `--fsync`, reporting what recovery did on stderr.
+    func openForWriting(_ write: WriteOptions) throws -> Store {
+        var options = StoreOptions()
+        do { options.fsync = try FsyncPolicy(parsing: write.fsync) } catch { throw failure(error) }
+        let store: Store
+        do { store = try Store.open(directory: directory, options: options) } catch { throw failure(error) }
+        for line in store.recovery.findings { printError("kdelta-edge: \(line)") }
+        return store
+    }
+}
+
+/// Parses a key argument or fails with the key rules.
+func parseKey(_ text: String) throws -> Key {
+    do { return try Key(text) } catch { throw failure(error.description) }
+}

@@ -1,0 +1,161 @@
+import Foundation
+import KDeltaModel
+import Testing
+
+@Suite struct ValueTextTests {
+    func failure(_ text: String) -> ValueTextError? {
+        do {
+            _ = try Value.parse(text: text)
+            return nil
+        } catch {
+            return error
+        }
+    }
+
+    @Test func textsReadAsTheLineProtocolDoes() throws {
+        let cases: [(String, Value)] = [
+            ("21.5", .double(21.5)), ("-3", .double(-3)), ("+2", .double(2)), (".5", .double(0.5)), ("5.", .double(5)),
+            ("1e-3", .double(0.001)), ("2E+08", .double(2e8)), ("0", .double(0)), ("-0", .double(-0.0)),
+            ("NaN", .double(.nan)), ("nan", .double(.nan)), ("+Inf", .double(.infinity)), ("-Inf", .double(-.infinity)),
+            ("inf", .double(.infinity)), ("Infinity", .double(.infinity)), ("-infinity", .double(-.infinity)),
+            ("42i", .int(42)), ("-7i", .int(-7)), ("+7i", .int(7)), ("0i", .int(0)),
+            ("9223372036854775807i", .int(.max)), ("-9223372036854775808i", .int(.min)),
+            ("true", .bool(true)), ("false", .bool(false)),
+            ("t", .string("t")), ("True", .string("True")), ("FALSE", .string("FALSE")),
+            ("open", .string("open")), ("door open", .string("door open")), (" 21.5", .string(" 21.5")),
+            ("21.5 ", .string("21.5 ")), ("1.2.3", .string("1.2.3")), ("0x10", .string("0x10")), ("1_000", .string("1_000")),
+            ("-", .string("-")), ("+", .string("+")), (".", .string(".")), ("e5", .string("e5")), ("1e", .string("1e")),
+            ("i", .string("i")), ("hi", .string("hi")), ("-nan", .string("-nan")), ("info", .string("info")), ("42 i", .string("42 i")),
+            ("\"42\"", .string("42")), ("\"true\"", .string("true")), ("\"\"", .string("")), ("\"a\\\"b\\u00e9\"", .string("a\"bé")),
+            ("{\"b\":1,\"a\":[2.5]}", .document(.object([("a", .array([.double(2.5)])), ("b", .int(1))]))),
+            ("[1,\"x\"]", .document(.array([.int(1), .string("x")]))),
+            ("é 😀", .string("é 😀")),
+        ]
+        for (text, expected) in cases {
+            let v = try Value.parse(text: text)
+            #expect(v == expected, "\(text) read as \(v)")
+        }
+    }
+
+    @Test func mistakesAreRefusedWithTheirReason() {
+        #expect(failure("")?.code == .empty)
+        #expect(failure("{\"a\":}")?.code == .invalidDocument)
+        #expect(failure("{\"a\":}")?.json?.byteOffset == 5)
+        #expect(failure("[1,2")?.code == .invalidDocument)
+        #expect(failure("\"unclosed")?.code == .invalidString)
+        #expect(failure("\"a\" b")?.code == .invalidString)
+        #expect(failure("1e400")?.code == .numberOutOfRange)
+        #expect(failure("-1e400")?.code == .numberOutOfRange)
+        #expect(failure("9223372036854775808i")?.code == .integerOutOfRange)
+        #expect(failure("-9223372036854775809i")?.code == .integerOutOfRange)
+        #expect(failure("1.5i")?.code == .notAnInteger)
+        #expect(failure("1e3i")?.code == .notAnInteger)
+        #expect(failure(String(repeating: "x", count: Limits.valueBytesMax + 1))?.code == .tooLong)
+        #expect(failure("1.5i")?.description == "'1.5i': the i suffix marks an integer, and this number is not one; drop the i to store it as a double")
+        #expect(failure("{\"a\":}")?.description.contains("invalid JSON at line 1, column 6 (byte 5)") == true)
+    }
+
+    @Test func invalidUTF8TextIsRefused() {
+        let bytes: [UInt8] = [0x61, 0x62, 0xFF, 0x63]
+        let result = bytes.withUnsafeBufferPointer { buffer -> ValueTextError? in
+            do {
+                _ = try Value.parse(textBytes: buffer)
+                return nil
+            } catch {
+                return error as? ValueTextError
+            }
+        }
+        #expect(result?.code == .invalidUTF8)
+        #expect(result?.byteOffset == 2)
+    }
+
+    @Test func numberEdgeCasesMatchDoubleFromString() {
+        let texts = [
+            "0", "-0", "0.0", "-0.0", "0e10", "-0e-10", "1", "-1", "0.1", "0.2", "0.3", "1e308", "1.7976931348623157e308",
+            "1.7976931348623158e308", "1.8e308", "4.9e-324", "5e-324", "2.4703282292062327e-324", "2.4703282292062328e-324",
+            "2.2250738585072011e-308", "2.2250738585072014e-308", "9007199254740992", "9007199254740993", "9007199254740994",
+            "9007199254740995", "18014398509481985", "1e22", "1e23", "8.98846567431158e307", "123456789012345678901234567890",
+            "0.000000000000000000000000000001", "1.0000000000000002", "1.00000000000000011102230246251565404236316680908203125",
+            "1.00000000000000011102230246251565404236316680908203124", "1.00000000000000011102230246251565404236316680908203126",
+            "19.890000000000001", "47.596666666666700", "7.026666666666669947", "6.5999999999999996e+00", "1e-400", "1e400",
+            "12e25", "3e37", "9007199254740991e22", "0.5e23", "100000000000000000000000", "1.5e-22", "4.35e-22",
+            "00000000000000000000000001.5", "1.0000000000000000000000000000001", "+.5", "-5.", "1E5", "1e+0005",
+        ]
+        for text in texts {
+            let fast = Value.parseNumberFast(text)
+            let reference = Double(text)
+            #expect(fast?.bitPattern == reference?.bitPattern, "\(text): \(String(describing: fast)) vs \(String(describing: reference))")
+        }
+    }
+
+    @Test func nonNumbersAreNil() {
+        for text in ["", "+", "-", ".", "-.", "e5", ".e5", "1e", "1e+", "1.2.3", "0x10", "1_000", " 1", "1 ", "--1", "+-1",
+                     "1,5", "+nan", "-NaN", "nan1", "infinit", "infinityy", "1i", "١"] {
+            #expect(Value.parseNumberFast(text) == nil, "\(text)")
+        }
+        #expect(Value.parseNumberFast("NaN")?.isNaN == true)
+        #expect(Value.parseNumberFast("-inf") == -.infinity)
+    }
+
+    /// A million seeded random decimals in the shapes sensors and exports produce, each
+    /// compared bit for bit with `Double(String)`.
+    @Test func seededRandomDecimalsMatchDoubleFromString() {
+        var rng = SeededRandom(seed: 2024)
+        var mismatches = 0
+        var fastNs: UInt64 = 0
+        var referenceNs: UInt64 = 0
+        let rounds = 1_000_000
+        let batch = 10_000
+        var texts: [String] = []
+        texts.reserveCapacity(batch)
+        var done = 0
+        while done < rounds {
+            texts.removeAll(keepingCapacity: true)
+            for _ in 0..<batch { texts.append(Self.randomDecimal(&rng)) }
+            var fast: [Double?] = []
+            var reference: [Double?] = []
+            fast.reserveCapacity(batch)
+            reference.reserveCapacity(batch)
+            let t0 = DispatchTime.now().uptimeNanoseconds
+            for t in texts { fast.append(Value.parseNumberFast(t)) }
+            let t1 = DispatchTime.now().uptimeNanoseconds
+            for t in texts { reference.append(Double(t)) }
+            let t2 = DispatchTime.now().uptimeNanoseconds
+            fastNs += t1 - t0
+            referenceNs += t2 - t1
+            for i in 0..<batch where fast[i]?.bitPattern != reference[i]?.bitPattern {
+                mismatches += 1
+                if mismatches <= 10 { Issue.record("\(texts[i]): fast \(String(describing: fast[i])), Double(String) \(String(describing: reference[i]))") }
+            }
+            done += batch
+        }
+        #expect(mismatches == 0)
+        print("parseNumberFast: \(fastNs / UInt64(rounds)) ns/number, Double(String): \(referenceNs / UInt64(rounds)) ns/number (\(rounds) random decimals; meaningful in release builds only)")
+    }
+
+    static func randomDecimal(_ rng: inout SeededRandom) -> String {
+        func digits(_ n: Int) -> String {
+            String((0..<n).map { _ in Character(Unicode.Scalar(UInt8(ascii: "0") + UInt8.random(in: 0...9, using: &rng))) })
+        }
+        let sign = ["", "", "-", "+"].randomElement(using: &rng)!
+        switch Int.random(in: 0..<6, using: &rng) {
+        case 0:  // sensor values: 21.37, -3.5, 1013
+            let f = Int.random(in: 0...4, using: &rng)
+            return sign + digits(Int.random(in: 1...4, using: &rng)) + (f > 0 ? "." + digits(f) : "")
+        case 1:  // long mantissas as exports print them: 19.890000000000001
+            return sign + digits(Int.random(in: 1...3, using: &rng)) + "." + digits(Int.random(in: 10...25, using: &rng))
+        case 2:  // scientific, across the whole range
+            return sign + digits(1) + "." + digits(Int.random(in: 0...20, using: &rng)) + "e" + String(Int.random(in: -340...310, using: &rng))
+        case 3:  // shortest round-trip text of any finite double
+            var d: Double
+            repeat { d = Double(bitPattern: rng.next()) } while !d.isFinite
+            return d.description
+        case 4:  // integers of every length, some beyond 2^53 and 2^64
+            return sign + digits(Int.random(in: 1...25, using: &rng))
+        default:  // exponents near the fast path's edges and leading zeros
+            let mantissa = digits(Int.random(in: 1...17, using: &rng))
+            let point = Bool.random(using: &rng) ? "" : "." + digits(Int.random(in: 0...3, using: &rng))
+            return sign + "0" + mantissa + point + "e" + String(Int.random(in: -40...40, using: &rng))
+        }
+    }
+}
