@@ -1,6 +1,6 @@
 /// The content address of a version: SHA-256 over the version's canonical encoding, which
 /// includes its parent's id, so the ids of one key form a hash chain (docs/format/version.md).
-public struct VersionID: Hashable, Sendable, CustomStringConvertible, Comparable {
+public struct VersionID: Hashable, Sendable, CustomStringConvertible, Comparable, BitwiseCopyable {
     /// The 32 digest bytes as four big-endian words.
     public var w0: UInt64, w1: UInt64, w2: UInt64, w3: UInt64
 

@@ -19,13 +19,16 @@ final class Series: @unchecked Sendable {
 
     /// `seq` of the first version held (1 until retention drops older ones).
     private(set) var firstSeq: UInt64 = 1
-    private(set) var hlcs: [UInt64] = []
-    private(set) var times: [Int64] = []
-    private(set) var tags: [UInt8] = []
-    private(set) var payloads: [UInt64] = []
-    private(set) var objects: [Value] = []
-    private(set) var ids: [VersionID] = []
-    private(set) var lsns: [UInt64] = []
+    // Columns are raw buffers (`Column`); `@exclusivity(unchecked)` because the store's
+    // locking already guarantees one writer and no reader during a write, and the dynamic
+    // check was a measured cost on the write path.
+    @exclusivity(unchecked) private var hlcs = Column<UInt64>()
+    @exclusivity(unchecked) private var times = Column<Int64>()
+    @exclusivity(unchecked) private var tags = Column<UInt8>()
+    @exclusivity(unchecked) private var payloads = Column<UInt64>()
+    @exclusivity(unchecked) private var ids = Column<VersionID>()
+    @exclusivity(unchecked) private var lsns = Column<UInt64>()
+    @exclusivity(unchecked) private var objects: [Value] = []
     /// True while every version's time is at or after the previous one's, as for a sensor
     /// that reports in order; a back-filled reading clears it and `get(at:)` then uses
     /// `timeOrder`.
@@ -47,6 +50,15 @@ final class Series: @unchecked Sendable {
         self.keyUTF8 = Array(key.rawValue.utf8)
     }
 
+    deinit {
+        hlcs.deallocate()
+        times.deallocate()
+        tags.deallocate()
+        payloads.deallocate()
+        ids.deallocate()
+        lsns.deallocate()
+    }
+
     /// Number of versions held.
     var count: Int { ids.count }
     /// `seq` the next version gets.
@@ -61,7 +73,7 @@ final class Series: @unchecked Sendable {
         precondition(seq == nextSeq, "series \(key) expects seq \(nextSeq), got \(seq)")
         let time = sourceTimeMs ?? hlc.wallMs
         if let last = times.last, time < last { timesSorted = false }
-        timeOrder = nil
+        if timeOrder != nil { timeOrder = nil }
         hlcs.append(hlc.rawValue)
         times.append(time)
         var tag = value.tag.rawValue
@@ -114,7 +126,7 @@ final class Series: @unchecked Sendable {
     /// Position of the last version written at or before `hlc`: a binary search, since
     /// HLCs increase store-wide.
     func index(atOrBefore hlc: HLC) -> Int? {
-        let i = upperBound(hlcs, hlc.rawValue) - 1
+        let i = hlcs.upperBound(hlc.rawValue) - 1
         return i >= 0 ? i : nil
     }
 
@@ -123,7 +135,7 @@ final class Series: @unchecked Sendable {
     /// the (time, seq) order built once per change.
     func index(atOrBeforeTime timeMs: Int64) -> Int? {
         if timesSorted {
-            let i = upperBound(times, timeMs) - 1
+            let i = times.upperBound(timeMs) - 1
             return i >= 0 ? i : nil
         }
         let order = sortedOrder()
@@ -138,8 +150,8 @@ final class Series: @unchecked Sendable {
     /// Positions of the versions with time in `from..<to`, in time order.
     func indices(timeFrom from: Int64, to: Int64) -> [Int] {
         if timesSorted {
-            let lo = upperBound(times, from - 1)
-            let hi = upperBound(times, to - 1)
+            let lo = from == Int64.min ? 0 : times.upperBound(from - 1)
+            let hi = times.upperBound(to - 1)
             return lo < hi ? Array(lo..<hi) : []
         }
         return sortedOrder().lazy.map { Int($0) }.filter { self.times[$0] >= from && self.times[$0] < to }
@@ -153,13 +165,14 @@ final class Series: @unchecked Sendable {
 
     /// Approximate heap bytes held, by allocated capacity.
     var memoryBytes: Int {
-        hlcs.capacity * 8 + times.capacity * 8 + tags.capacity + payloads.capacity * 8
-            + ids.capacity * 32 + lsns.capacity * 8 + objects.capacity * 24 + keyUTF8.capacity + 160
+        hlcs.memoryBytes + times.memoryBytes + tags.memoryBytes + payloads.memoryBytes
+            + ids.memoryBytes + lsns.memoryBytes + objects.capacity * 24 + keyUTF8.capacity + 160
             + (timeOrder?.capacity ?? 0) * 4
     }
 
     private func sortedOrder() -> [Int32] {
         if let o = timeOrder { return o }
+        let times = self.times
         let o = (0..<Int32(times.count)).sorted { a, b in
             let ta = times[Int(a)], tb = times[Int(b)]
             return ta != tb ? ta < tb : a < b
@@ -169,13 +182,3 @@ final class Series: @unchecked Sendable {
     }
 }
 
-/// First position whose element is greater than `v` in an ascending array.
-@inline(__always)
-func upperBound<T: Comparable>(_ a: [T], _ v: T) -> Int {
-    var lo = 0, hi = a.count
-    while lo < hi {
-        let mid = (lo + hi) &>> 1
-        if a[mid] <= v { lo = mid + 1 } else { hi = mid }
-    }
-    return lo
-}
