@@ -52,7 +52,8 @@ let package = Package(
         .testTarget(
             name: "KDeltaStorageTests",
             dependencies: ["KDeltaStorage", "KDeltaStorageTestSupport"]),
-        .testTarget(name: "KDeltaIngestTests", dependencies: ["KDeltaIngest"]),
+        // Fixtures are read through #filePath, not bundled as resources.
+        .testTarget(name: "KDeltaIngestTests", dependencies: ["KDeltaIngest"], exclude: ["Fixtures"]),
         .testTarget(
             name: "CrashTests",
             dependencies: ["KDeltaStorage", "KDeltaStorageTestSupport", "kdelta-crashwriter"]),

@@ -19,11 +19,10 @@ done
 run "$BIN" keys
 KEY=sensors/yosemite/air_temp
 run "$BIN" log "$KEY" --limit 5
-run "$BIN" log "$KEY" --since 2018-01-20T12:00:00Z --until 2018-01-20T12:30:00Z --reverse
-run "$BIN" get "$KEY" --at 2018-01-20T12:07:00Z
-run "$BIN" diff "$KEY"
-KITCHEN=sensors/house/kitchen/temp
-run "$BIN" diff "$KITCHEN" 1 2
+run "$BIN" log "$KEY" --since 2017-05-10T12:00:00Z --until 2017-05-10T12:30:00Z --reverse
+run "$BIN" get "$KEY" --at 2017-05-10T12:07:00Z
+run "$BIN" diff "$KEY" 2737 2749
+run "$BIN" diff sensors/house/kitchen/humidity
 run "$BIN" put sensors/greenhouse/door '{"open":false,"battery":97}'
 run "$BIN" put sensors/greenhouse/door '{"open":true,"battery":96,"rssi":-71}'
 run "$BIN" diff sensors/greenhouse/door
