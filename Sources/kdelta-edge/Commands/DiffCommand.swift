@@ -34,7 +34,7 @@ struct DiffCommand: ParsableCommand {
         case .unchanged:
             print("  unchanged: \(d.to.value)")
         case .numeric(let delta):
-            print("  \(d.from.value) -> \(d.to.value) (\(delta >= 0 ? "+" : "")\(Value.formatDouble(delta)))")
+            print("  \(d.from.value) -> \(d.to.value) (\(DeltaFormatting.text(from: d.from.value, to: d.to.value, delta: delta)))")
         case .replaced:
             print("  - \(d.from.value)")
             print("  + \(d.to.value)")
