@@ -1,0 +1,62 @@
+import Foundation
+
+/// Runs the built `kdelta-edge` as a child process, as a user would.
+///
+/// The executable sits next to the test bundle in the build products directory. Under
+/// user-mode emulation (`cross/test`), `KDELTA_TEST_EXEC_WRAPPER` holds the command that
+/// runs an aarch64 binary (e.g. `qemu-aarch64-static -L SYSROOT`), which is put in front.
+struct CLIRunner {
+    struct Result {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    let dataDir: String
+
+    static var productsDirectory: URL {
+        if let dir = ProcessInfo.processInfo.environment["KDELTA_BIN_DIR"] { return URL(fileURLWithPath: dir) }
+        var url = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+        // .build/debug/kdeltaPackageTests.xctest (Linux: a file) -> .build/debug
+        while !FileManager.default.fileExists(atPath: url.appendingPathComponent("kdelta-edge").path) && url.path != "/" {
+            url.deleteLastPathComponent()
+        }
+        return url
+    }
+
+    static var executable: String { productsDirectory.appendingPathComponent("kdelta-edge").path }
+
+    /// Runs `kdelta-edge ARGS --data-dir DIR`, feeding `stdin` if given.
+    func run(_ args: [String], stdin: String? = nil, dataDir override: String? = nil) throws -> Result {
+        let process = Process()
+        let wrapper = ProcessInfo.processInfo.environment["KDELTA_TEST_EXEC_WRAPPER"]?
+            .split(separator: " ").map(String.init) ?? []
+        let command = wrapper + [Self.executable] + args + ["--data-dir", override ?? dataDir]
+        process.executableURL = URL(fileURLWithPath: command[0].hasPrefix("/") ? command[0] : "/usr/bin/env")
+        process.arguments = command[0].hasPrefix("/") ? Array(command.dropFirst()) : command
+        let out = Pipe(), err = Pipe(), input = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = input
+        try process.run()
+        if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
+        try input.fileHandleForWriting.close()
+        let o = out.fileHandleForReading.readDataToEndOfFile()
+        let e = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Result(status: process.terminationStatus, stdout: String(decoding: o, as: UTF8.self),
+                      stderr: String(decoding: e, as: UTF8.self))
+    }
+}
+
+/// A fresh directory under the system's temporary folder.
+struct TemporaryDirectory {
+    let path: String
+
+    init(_ name: String = "kdelta-cli") {
+        path = NSTemporaryDirectory() + "\(name)-\(UUID().uuidString)"
+        try! FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    }
+
+    func remove() { try? FileManager.default.removeItem(atPath: path) }
+}

@@ -1,0 +1,191 @@
+import Foundation
+import Testing
+
+/// The command line as a user drives it: real processes, a real data directory.
+@Suite struct CLITests {
+    @Test func putGetLogDiffRoundTripThroughTheCommandLine() throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        let cli = CLIRunner(dataDir: dir.path + "/data")
+        var r = try cli.run(["put", "sensors/greenhouse/temp1", "21.5", "--time", "2024-05-01T12:00:00Z"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("seq 1 = 21.5"))
+        r = try cli.run(["put", "sensors/greenhouse/temp1", "21.75", "--time", "1714564860000"])
+        #expect(r.status == 0, "\(r.stderr)")
+
+        r = try cli.run(["get", "sensors/greenhouse/temp1", "--json"])
+        let latest = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any]
+        #expect(latest["seq"] as? Int == 2)
+        #expect(latest["value"] as? Double == 21.75)
+        #expect(latest["time"] as? String == "2024-05-01T12:01:00.000Z")
+
+        r = try cli.run(["get", "sensors/greenhouse/temp1", "--at", "2024-05-01T12:00:59Z", "--json"])
+        let past = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any]
+        #expect(past["seq"] as? Int == 1)
+        #expect(past["value"] as? Double == 21.5)
+
+        r = try cli.run(["log", "sensors/greenhouse/temp1", "--json"])
+        let log = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [[String: Any]]
+        #expect(log.map { $0["seq"] as? Int } == [2, 1])
+        #expect(log[0]["parent"] as? String == log[1]["id"] as? String)
+
+        r = try cli.run(["diff", "sensors/greenhouse/temp1"])
+        #expect(r.status == 0)
+        #expect(r.stdout.contains("21.5 -> 21.75 (+0.25)"))
+
+        r = try cli.run(["verify"])
+        #expect(r.status == 0)
+        #expect(r.stdout.contains("verified 2 versions of 1 keys"))
+    }
+
+    @Test func documentDiffNamesAddedRemovedAndChangedFields() throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        let cli = CLIRunner(dataDir: dir.path + "/data")
+        _ = try cli.run(["put", "zigbee/door", #"{"contact":true,"battery":97,"linkquality":120}"#])
+        _ = try cli.run(["put", "zigbee/door", #"{"contact":false,"battery":96,"voltage":2900}"#])
+        let r = try cli.run(["diff", "zigbee/door", "1", "2"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("~ /battery: 97 -> 96"))
+        #expect(r.stdout.contains("~ /contact: true -> false"))
+        #expect(r.stdout.contains("- /linkquality: 120"))
+        #expect(r.stdout.contains("+ /voltage: 2900"))
+    }
+
+    @Test func batchImportOfCSVAndJSONLinesStoresEveryReading() throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        let cli = CLIRunner(dataDir: dir.path + "/data")
+        var csv = "key,time,value\n"
+        for i in 0..<2000 { csv += "sensors/k\(i % 10),\(1_700_000_000_000 + Int64(i) * 1000),\(Double(i) / 4)\n" }
+        let csvPath = dir.path + "/readings.csv"
+        try csv.write(toFile: csvPath, atomically: true, encoding: .utf8)
+        var r = try cli.run(["put", "--batch", csvPath, "--fsync", "interval:50"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("stored 2000 readings"))
+
+        r = try cli.run(["put", "--batch", "-"], stdin: """
+            {"key":"sensors/count","time":1700000000000,"value":42,"type":"int"}
+            {"key":"sensors/state","value":"open"}
+            {"key":"sensors/doc","value":{"a":[1,2],"b":null}}
+
+            """)
+        #expect(r.status == 0, "\(r.stderr)")
+        r = try cli.run(["get", "sensors/count"])
+        #expect(r.stdout.contains("sensors/count = 42i"))
+        r = try cli.run(["log", "sensors/k3", "--json"])
+        let log = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [[String: Any]]
+        #expect(log.count == 200)
+        #expect(log.first?["value"] as? Double == 1993.0 / 4)
+        r = try cli.run(["stats", "--json"])
+        let stats = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any]
+        #expect(stats["versions"] as? Int == 2003)
+        #expect(stats["keys"] as? Int == 13)
+    }
+
+    @Test func badBatchLineIsRefusedWithItsLineAndNothingAfterItIsStored() throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        let cli = CLIRunner(dataDir: dir.path + "/data")
+        let csv = "key,time,value\nsensors/a,1700000000000,1\nsensors/a b,1700000001000,2\n"
+        let path = dir.path + "/bad.csv"
+        try csv.write(toFile: path, atomically: true, encoding: .utf8)
+        var r = try cli.run(["put", "--batch", path, "--check"])
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("bad.csv:3:10: key 'sensors/a b' has a space"), "\(r.stderr)")
+        #expect(r.stderr.contains("nothing was stored"))
+        r = try cli.run(["put", "--batch", path])
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("bad.csv:3:10:"))
+        r = try cli.run(["keys", "--json"])
+        #expect(r.stdout == "[]\n" || r.status != 0)
+    }
+
+    @Test func badArgumentsGetActionableErrors() throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        let cli = CLIRunner(dataDir: dir.path + "/data")
+        var r = try cli.run(["put", "sensors//temp", "1"])
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("empty segment at byte 8"), "\(r.stderr)")
+        r = try cli.run(["put", "sensors/temp", "1", "--time", "1714564800"])
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("looks like Unix seconds"))
+        r = try cli.run(["put", "sensors/temp", "1", "--fsync", "sometimes"])
+        #expect(r.stderr.contains("interval:MS"))
+        r = try cli.run(["get", "sensors/none"])
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("no store in") || r.stderr.contains("no versions"))
+    }
+
+    @Test func secondWriterIsToldThePidOfTheHolder() throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        let data = dir.path + "/data"
+        // A writer that holds the directory: `put --batch -` waits on its open stdin.
+        let holder = Process()
+        let wrapper = ProcessInfo.processInfo.environment["KDELTA_TEST_EXEC_WRAPPER"]?.split(separator: " ").map(String.init) ?? []
+        let command = wrapper + [CLIRunner.executable, "put", "--batch", "-", "--format", "csv", "--data-dir", data]
+        holder.executableURL = URL(fileURLWithPath: command[0])
+        holder.arguments = Array(command.dropFirst())
+        let input = Pipe()
+        holder.standardInput = input
+        holder.standardOutput = Pipe()
+        try holder.run()
+        // The reader takes the header before the store is opened.
+        input.fileHandleForWriting.write(Data("key,time,value\n".utf8))
+        defer {
+            try? input.fileHandleForWriting.close()
+            holder.waitUntilExit()
+        }
+        // Wait until it has taken the lock (its pid is in LOCK).
+        var pidInLock = ""
+        for _ in 0..<500 {
+            pidInLock = (try? String(contentsOfFile: data + "/LOCK", encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+            if !pidInLock.isEmpty { break }
+            usleep(10_000)
+        }
+        #expect(!pidInLock.isEmpty)
+        let r = try CLIRunner(dataDir: data).run(["put", "sensors/x", "1"])
+        #expect(r.status == 4)
+        #expect(r.stderr.contains("pid \(pidInLock)"), "\(r.stderr)")
+        // Readers are not blocked by the writer.
+        let reader = try CLIRunner(dataDir: data).run(["keys"])
+        #expect(reader.status == 0, "\(reader.stderr)")
+    }
+
+    @Test func corruptionIsRefusedWithFileAndOffsetAndRepairSetsTheTailAside() throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        let data = dir.path + "/data"
+        let cli = CLIRunner(dataDir: data)
+        for i in 0..<20 { _ = try cli.run(["put", "sensors/a", "\(i)"]) }
+        let segment = data + "/wal/00000000000000000001.wal"
+        var bytes = try Data(contentsOf: URL(fileURLWithPath: segment))
+        // Damage the 5th record's payload: records start after the 48-byte header.
+        var offset = 48
+        for _ in 0..<4 {
+            let length = Int(bytes[offset + 4]) | Int(bytes[offset + 5]) << 8 | Int(bytes[offset + 6]) << 16
+            offset += 12 + length
+        }
+        bytes[offset + 20] ^= 0xFF
+        try bytes.write(to: URL(fileURLWithPath: segment))
+
+        var r = try cli.run(["get", "sensors/a"])
+        #expect(r.status == 3)
+        #expect(r.stderr.contains("00000000000000000001.wal is corrupt at offset \(offset)"), "\(r.stderr)")
+        #expect(r.stderr.contains("kdelta-edge repair --data-dir"))
+
+        r = try cli.run(["repair"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("set aside 16 WAL records"), "\(r.stdout)")
+        r = try cli.run(["get", "sensors/a", "--json"])
+        let v = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any]
+        #expect(v["seq"] as? Int == 4)
+        let aside = try FileManager.default.subpathsOfDirectory(atPath: data + "/repair")
+        #expect(aside.contains { $0.hasSuffix(".tail-at-\(offset)") })
+        r = try cli.run(["put", "sensors/a", "99"])
+        #expect(r.status == 0)
+        #expect(r.stdout.contains("seq 5"))
+    }
+}
