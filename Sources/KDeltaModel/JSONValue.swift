@@ -16,7 +16,9 @@ public indirect enum JSONValue: Sendable, Hashable {
     case object([JSONMember])
 }
 
-/// One member of a JSON object.
+/// One member of a JSON object. Names compare by their UTF-8 bytes, not by Unicode
+/// canonical equivalence: "é" precomposed and "e" + combining accent are different names,
+/// as they have different canonical text and so different version ids.
 public struct JSONMember: Sendable, Hashable {
     /// The member's name.
     public var key: String
@@ -27,6 +29,16 @@ public struct JSONMember: Sendable, Hashable {
     public init(_ key: String, _ value: JSONValue) {
         self.key = key
         self.value = value
+    }
+
+    public static func == (a: JSONMember, b: JSONMember) -> Bool {
+        a.key.utf8.elementsEqual(b.key.utf8) && a.value == b.value
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(key.utf8.count)
+        for byte in key.utf8 { hasher.combine(byte) }
+        hasher.combine(value)
     }
 }
 
@@ -44,7 +56,7 @@ extension JSONValue {
         var unique: [JSONMember] = []
         unique.reserveCapacity(sorted.count)
         for m in sorted {
-            if let last = unique.last, last.key == m.key { unique[unique.count - 1] = m } else { unique.append(m) }
+            if let last = unique.last, last.key.utf8.elementsEqual(m.key.utf8) { unique[unique.count - 1] = m } else { unique.append(m) }
         }
         return .object(unique)
     }

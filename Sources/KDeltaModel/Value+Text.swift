@@ -55,11 +55,21 @@ extension Value {
             guard n <= Limits.valueBytesMax else {
                 throw ValueTextError(code: .tooLong, text: shortText(bytes), byteOffset: Limits.valueBytesMax)
             }
+            let document: JSONValue
             do {
-                return .document(try JSONParser.parse(bytes, bytesMax: Limits.valueBytesMax))
+                document = try JSONParser.parse(bytes, bytesMax: Limits.valueBytesMax)
             } catch {
                 throw ValueTextError(code: .invalidDocument, text: shortText(bytes), byteOffset: error.byteOffset, json: error)
             }
+            // The canonical text is what is stored, and it can be longer than the input
+            // (`1e2` is `100.0`), so the limit applies to it as well.
+            var canonical: [UInt8] = []
+            canonical.reserveCapacity(n)
+            document.writeCanonical(into: &canonical)
+            guard canonical.count <= Limits.valueBytesMax else {
+                throw ValueTextError(code: .tooLong, text: shortText(bytes), byteOffset: 0)
+            }
+            return .document(document)
         case UInt8(ascii: "\""):
             do {
                 // The quotes add two bytes to the content's limit.
@@ -111,9 +121,11 @@ extension Value {
     /// Fast because sensor values are short decimals: up to 19 significant digits are
     /// gathered into a `UInt64`, and when that mantissa is at most 2^53 and the decimal
     /// exponent within ±22 (Clinger's fast path), one multiplication or division by an
-    /// exactly representable power of ten is correctly rounded. Anything else (long
-    /// mantissas such as `19.890000000000001`, large exponents) goes to the C library's
-    /// correctly rounded `strtod` through `Double(String)`.
+    /// exactly representable power of ten is correctly rounded. Longer mantissas with an
+    /// exponent within ±19 (`19.890000000000001`, as exports print values) take exact 128-bit
+    /// integer arithmetic (`longMantissaDouble`). Anything else (more than 19 significant
+    /// digits, large exponents) goes to the C library's correctly rounded `strtod` through
+    /// `Double(String)`.
     public static func parseNumberFast(_ bytes: UnsafeBufferPointer<UInt8>) -> Double? {
         let n = bytes.count
         guard n > 0 else { return nil }
@@ -207,9 +219,80 @@ extension Value {
                 return negative ? -d : d
             }
         }
+        if exact, exp10 >= -19, exp10 <= 19 {
+            // Long mantissas, as exports print them (19.890000000000001): exact integer
+            // arithmetic on 128 bits, rounded once.
+            let d = longMantissaDouble(mantissa, exp10)
+            return negative ? -d : d
+        }
         // Rare: correctly rounded by the C library (strtod_l in the C locale).
         return Double(String(decoding: bytes, as: UTF8.self))
     }
+
+    /// `mantissa` × 10^`exp10`, correctly rounded, for a mantissa below 10^19 and an exponent
+    /// within ±19, where 10^|exp10| fits a `UInt64`.
+    ///
+    /// A non-negative exponent is one exact 64 × 64 → 128-bit product. A negative one is
+    /// the quotient of the mantissa, shifted left until the quotient has 56 or 57 bits, by
+    /// 10^-exp10: one 128 / 64-bit division whose remainder says whether anything was cut
+    /// off. Either way the 128-bit integer is then rounded to 53 bits, half to even.
+    static func longMantissaDouble(_ mantissa: UInt64, _ exp10: Int) -> Double {
+        if exp10 >= 0 {
+            let (hi, lo) = mantissa.multipliedFullWidth(by: powersOfTenUInt64[exp10])
+            return roundedDouble(hi: hi, lo: lo, sticky: false, binaryExponent: 0)
+        }
+        let divisor = powersOfTenUInt64[-exp10]
+        let mantissaBits = 64 - mantissa.leadingZeroBitCount
+        let divisorBits = 64 - divisor.leadingZeroBitCount
+        // mantissa << shift >= 2^55 * divisor, so the quotient has at least 56 bits; it has
+        // at most 57, so it fits a UInt64 and `hi < divisor` holds for the division.
+        let shift = max(0, 56 + divisorBits - mantissaBits)
+        let hi: UInt64
+        let lo: UInt64
+        if shift == 0 {
+            (hi, lo) = (0, mantissa)
+        } else if shift < 64 {
+            (hi, lo) = (mantissa >> UInt64(64 - shift), mantissa << UInt64(shift))
+        } else {
+            (hi, lo) = (mantissa << UInt64(shift - 64), 0)
+        }
+        let (quotient, remainder) = divisor.dividingFullWidth((high: hi, low: lo))
+        return roundedDouble(hi: 0, lo: quotient, sticky: remainder != 0, binaryExponent: -shift)
+    }
+
+    /// The 128-bit integer `hi:lo` (plus a sticky bit for anything below it) rounded to 53
+    /// bits, half to even, times 2^`binaryExponent`. The callers' values are normal doubles.
+    static func roundedDouble(hi: UInt64, lo: UInt64, sticky: Bool, binaryExponent: Int) -> Double {
+        let bits = hi != 0 ? 128 - hi.leadingZeroBitCount : 64 - lo.leadingZeroBitCount
+        if bits <= 53 {
+            return Double(sign: .plus, exponent: binaryExponent, significand: Double(lo))
+        }
+        let cut = bits - 53
+        @inline(__always) func shiftedRight(_ n: Int) -> UInt64 {
+            if n == 0 { return lo }
+            if n < 64 { return lo >> UInt64(n) | hi << UInt64(64 - n) }
+            return hi >> UInt64(n - 64)
+        }
+        var significand = shiftedRight(cut)
+        let roundBit = shiftedRight(cut - 1) & 1 == 1
+        let belowRound: Bool
+        if cut - 1 >= 64 {
+            belowRound = lo != 0 || hi & ((1 << UInt64(cut - 1 - 64)) - 1) != 0
+        } else {
+            belowRound = lo & ((1 << UInt64(cut - 1)) - 1) != 0
+        }
+        if roundBit && (belowRound || sticky || significand & 1 == 1) { significand += 1 }
+        return Double(sign: .plus, exponent: binaryExponent + cut, significand: Double(significand))
+    }
+
+    /// 10^0 ... 10^19: every power of ten a `UInt64` holds.
+    static let powersOfTenUInt64: [UInt64] = [
+        1, 10, 100, 1000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000,
+        1_000_000_000, 10_000_000_000, 100_000_000_000, 1_000_000_000_000,
+        10_000_000_000_000, 100_000_000_000_000, 1_000_000_000_000_000,
+        10_000_000_000_000_000, 100_000_000_000_000_000, 1_000_000_000_000_000_000,
+        10_000_000_000_000_000_000
+    ]
 
     /// Reads a decimal number from a string; see the buffer overload.
     public static func parseNumberFast(_ text: String) -> Double? {

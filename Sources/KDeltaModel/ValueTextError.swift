@@ -4,7 +4,7 @@ public struct ValueTextError: Error, Sendable, Equatable, CustomStringConvertibl
     public enum Code: String, Sendable {
         /// Nothing was given; an empty string has to be written `""`.
         case empty
-        /// Longer than `Limits.valueBytesMax`.
+        /// Longer than `Limits.valueBytesMax` (for a document: its canonical text).
         case tooLong
         /// Starts with `{` or `[` but is not a valid JSON document.
         case invalidDocument
@@ -43,7 +43,7 @@ public struct ValueTextError: Error, Sendable, Equatable, CustomStringConvertibl
         case .empty:
             return "the value is empty; give a number (21.5), an integer (42i), true or false, a JSON document, or text (\"\" for an empty string)"
         case .tooLong:
-            return "the value '\(text)...' is longer than \(Limits.valueBytesMax) bytes, the largest value the store keeps; store less or split it"
+            return "the value '\(text)...' is longer than \(Limits.valueBytesMax) bytes (a document counts in its compact canonical form), the largest value the store keeps; store less or split it"
         case .invalidDocument:
             return "the value starts like a JSON document but is not one: \(json.map { "\($0)" } ?? "invalid JSON"); fix it, or write it as a JSON string (\"...\") to store it as text"
         case .invalidString:

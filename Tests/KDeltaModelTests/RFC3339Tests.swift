@@ -54,6 +54,38 @@ import Testing
         }
     }
 
+    /// Random instants written in every layout RFC 3339 allows (offsets, fraction lengths,
+    /// separators, case), each compared with the instant it must mean.
+    @Test func seededRandomLayoutsParseToTheirInstant() throws {
+        var rng = SeededRandom(seed: 1166289840)
+        for _ in 0..<100_000 {
+            let ms = Int64.random(in: 86_400_000...(Limits.sourceTimeMsMax - 86_400_000), using: &rng)
+            let offsetMinutes = Bool.random(using: &rng) ? 0 : Int64.random(in: -(23 * 60 + 59)...(23 * 60 + 59), using: &rng)
+            let local = RFC3339.format(ms: ms + offsetMinutes * 60_000)
+            var text = String(local.prefix(19))
+            let fractionDigits = Int.random(in: 0...12, using: &rng)
+            var expected = ms - ms % 1000
+            if fractionDigits > 0 {
+                var fraction = String(local.dropFirst(20).prefix(3))
+                while fraction.count < fractionDigits { fraction += String(Int.random(in: 0...9, using: &rng)) }
+                fraction = String(fraction.prefix(fractionDigits))
+                text += "." + fraction
+                let kept = String((fraction + "00").prefix(3))
+                expected += Int64(kept)!
+            }
+            let separator = ["T", "t", " "].randomElement(using: &rng)!
+            text = String(text.prefix(10)) + separator + String(text.dropFirst(11))
+            if offsetMinutes == 0 && Bool.random(using: &rng) {
+                text += Bool.random(using: &rng) ? "Z" : "z"
+            } else {
+                let sign = offsetMinutes < 0 ? "-" : "+"
+                let m = abs(offsetMinutes)
+                text += sign + (m / 60 < 10 ? "0" : "") + String(m / 60) + ":" + (m % 60 < 10 ? "0" : "") + String(m % 60)
+            }
+            #expect(try RFC3339.parseMs(text) == expected, "\(text) for \(ms)")
+        }
+    }
+
     @Test func daysFromCivilMatchesCountingDayByDay() {
         var days: Int64 = 0
         for year in Int64(1970)...2500 {
@@ -125,7 +157,7 @@ import Testing
     @Test func bufferAndStringEntryPointsAgree() throws {
         let text = "2016-01-11T17:00:00.250+01:00"
         let viaBytes = try Array(text.utf8).withUnsafeBufferPointer { try RFC3339.parseMs($0) }
-        #expect(viaBytes == (try RFC3339.parseMs(text)))
+        #expect(try RFC3339.parseMs(text) == viaBytes)
         #expect(viaBytes == 1_452_528_000_250)
     }
 }

@@ -52,25 +52,38 @@ final class BatchKeyCache {
     static func hash(_ p: UnsafePointer<UInt8>, _ n: Int) -> UInt64 {
         let raw = UnsafeRawPointer(p)
         var h: UInt64 = 0x243F_6A88_85A3_08D3 ^ UInt64(truncatingIfNeeded: n)
-        var i = 0
-        while i + 8 <= n {
-            let w = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+        if n >= 8 {
+            var i = 0
+            while i + 8 < n {
+                h = (h ^ raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* 0x9E37_79B9_7F4A_7C15
+                h ^= h >> 29
+                i += 8
+            }
+            // The last eight bytes, overlapping what came before: no byte loop for the tail.
+            h = (h ^ raw.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)) &* 0x9E37_79B9_7F4A_7C15
+        } else {
+            var w: UInt64 = 0
+            for i in 0..<n { w |= UInt64(p[i]) << UInt64(8 * i) }
             h = (h ^ w) &* 0x9E37_79B9_7F4A_7C15
-            h ^= h >> 29
+        }
+        h ^= h >> 29
+        return h &* 0xBF58_476D_1CE4_E5B9
+    }
+
+    /// Whether `n` bytes at `a` and `b` are equal, eight at a time.
+    @inline(__always)
+    static func equal(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ n: Int) -> Bool {
+        if n < 8 { return memcmp(a, b, n) == 0 }
+        let ra = UnsafeRawPointer(a)
+        let rb = UnsafeRawPointer(b)
+        var i = 0
+        while i + 8 < n {
+            if ra.loadUnaligned(fromByteOffset: i, as: UInt64.self) != rb.loadUnaligned(fromByteOffset: i, as: UInt64.self) {
+                return false
+            }
             i += 8
         }
-        if i < n {
-            var w: UInt64 = 0
-            var shift: UInt64 = 0
-            while i < n {
-                w |= UInt64(p[i]) << shift
-                shift += 8
-                i += 1
-            }
-            h = (h ^ w) &* 0x9E37_79B9_7F4A_7C15
-            h ^= h >> 29
-        }
-        return h &* 0xBF58_476D_1CE4_E5B9
+        return ra.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self) == rb.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)
     }
 
     /// The cached key spelled by these bytes, if any.
@@ -81,7 +94,7 @@ final class BatchKeyCache {
             let entry = Int(slots[slot])
             if entry == 0 { return nil }
             let e = entry - 1
-            if hashes[e] == h, Int(lengths[e]) == n, memcmp(arena + Int(offsets[e]), p, n) == 0 {
+            if hashes[e] == h, Int(lengths[e]) == n, Self.equal(arena + Int(offsets[e]), p, n) {
                 return keys[e]
             }
             slot = (slot + 1) & slotMask

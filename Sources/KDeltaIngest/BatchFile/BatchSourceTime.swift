@@ -40,16 +40,16 @@ enum BatchSourceTime {
             i += 1
         }
         if i == bytes.count { return try check(ms: ms) }
-        // "-5", "1.7e12", "1700000000.5": numbers, but not integer milliseconds.
-        if bytes.count < 40, Value.parseNumberFast(bytes) != nil {
-            if bytes[0] == UInt8(ascii: "-") {
-                throw BatchFieldProblem(offset: 0, message: "the time is negative; only times from 1970-01-01 on are kept: \(formats)")
-            }
-            throw BatchFieldProblem(offset: 0, message: "the time is a number but not an integer; \(formats)")
-        }
         do {
             return try RFC3339.parseMs(bytes)
         } catch {
+            // "-5", "1.7e12", "1700000000.5": numbers, but not integer milliseconds.
+            if bytes.count < 40, Value.parseNumberFast(bytes) != nil {
+                if bytes[0] == UInt8(ascii: "-") {
+                    throw BatchFieldProblem(offset: 0, message: "the time is negative; only times from 1970-01-01 on are kept: \(formats)")
+                }
+                throw BatchFieldProblem(offset: 0, message: "the time is a number but not an integer; \(formats)")
+            }
             throw BatchFieldProblem(
                 offset: error.byteOffset,
                 message: "the time is not Unix milliseconds nor an RFC 3339 time: at byte \(error.byteOffset + 1) of the field, \(error.detail); \(formats)")
@@ -73,5 +73,36 @@ enum BatchSourceTime {
             throw BatchFieldProblem(offset: 0, message: "the time \(ms) is before 1970-01-01; only times from 1970 on are kept")
         }
         return ms
+    }
+}
+
+/// Remembers the last time field a reader parsed, by its exact bytes. Internal.
+///
+/// Batch exports list every sensor of one instant before the next instant, so the same
+/// time text repeats hundreds of times in a row; comparing up to 32 bytes costs a few
+/// instructions where parsing RFC 3339 costs a few hundred.
+struct BatchTimeMemo {
+    private var w0: UInt64 = 0
+    private var w1: UInt64 = 0
+    private var w2: UInt64 = 0
+    private var w3: UInt64 = 0
+    private var count = -1
+    private var ms: Int64 = 0
+
+    /// The time `bytes` spell, from the memo or parsed now (then remembered).
+    @inline(__always)
+    mutating func parse(_ bytes: UnsafeBufferPointer<UInt8>) throws(BatchFieldProblem) -> Int64 {
+        let n = bytes.count
+        guard n >= 8, n <= 32, let p = bytes.baseAddress else { return try BatchSourceTime.parse(bytes) }
+        // Four words covering [0, n) with overlap, so no byte outside the field is read.
+        let raw = UnsafeRawPointer(p)
+        let a = raw.loadUnaligned(fromByteOffset: 0, as: UInt64.self)
+        let b = raw.loadUnaligned(fromByteOffset: min(8, n - 8), as: UInt64.self)
+        let c = raw.loadUnaligned(fromByteOffset: min(16, n - 8), as: UInt64.self)
+        let d = raw.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)
+        if n == count, a == w0, b == w1, c == w2, d == w3 { return ms }
+        let parsed = try BatchSourceTime.parse(bytes)
+        (w0, w1, w2, w3, count, ms) = (a, b, c, d, n, parsed)
+        return parsed
     }
 }

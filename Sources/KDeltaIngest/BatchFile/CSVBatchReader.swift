@@ -38,6 +38,7 @@ public struct CSVBatchReader {
     let timeColumn: Int
     let valueColumn: Int
     var finished = false
+    var times = BatchTimeMemo()
 
     /// Reads the header from `source`; errors in it are thrown here, before any reading.
     public init(source: any ByteSource) throws(BatchFileError) {
@@ -170,7 +171,7 @@ public struct CSVBatchReader {
 
     /// Builds the reading of the record whose fields the scanner holds.
     @inline(__always)
-    func reading(recordStart s: Int, line: Int) throws(BatchFileError) -> Reading {
+    mutating func reading(recordStart s: Int, line: Int) throws(BatchFileError) -> Reading {
         let keyField = scanner.fields[keyColumn]
         let keyBytes = scanner.content(of: keyField, recordStart: s)
         let key = try self.key(keyBytes, field: keyField, recordStart: s, line: line)
@@ -178,7 +179,7 @@ public struct CSVBatchReader {
         if timeColumn >= 0 {
             let field = scanner.fields[timeColumn]
             do {
-                time = try BatchSourceTime.parse(scanner.content(of: field, recordStart: s))
+                time = try times.parse(scanner.content(of: field, recordStart: s))
             } catch {
                 throw scanner.error(.time, at: field.start + (field.escaped ? 0 : error.offset), recordStart: s, line: line,
                                     text: scanner.text(of: field), error.message)
@@ -301,6 +302,15 @@ final class CSVRecordScanner {
                                 "text follows the closing quote of a field; a quoted field ends at its closing quote, so put everything inside the quotes and double the quotes within (\"\")")
                 }
             } else {
+                // Eight bytes at a time to the first byte that ends or breaks the field.
+                while i + 8 <= end {
+                    let special = Self.specialBytes(UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self))
+                    if special != 0 {
+                        i += special.trailingZeroBitCount >> 3
+                        break
+                    }
+                    i += 8
+                }
                 while i < end {
                     let b = p[i]
                     if b == comma || b == lf || b == cr { break }
@@ -333,6 +343,19 @@ final class CSVRecordScanner {
             if eof { return Record(next: i + 1, fieldCount: count, newlines: newlines) }
             return Record(next: -1, fieldCount: 0, newlines: 0)
         }
+    }
+
+    /// A mask with the high bit set in each byte of `word` (little-endian) that is a comma,
+    /// a quote, CR or LF; exact for the lowest such byte, which is all the scan uses.
+    /// (Mycroft's "has zero byte" test on the word XOR each pattern.)
+    @inline(__always)
+    static func specialBytes(_ word: UInt64) -> UInt64 {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        @inline(__always) func zeroBytes(_ x: UInt64) -> UInt64 { (x &- ones) & ~x & highs }
+        let w = UInt64(littleEndian: word)
+        return zeroBytes(w ^ (ones &* 0x2C)) | zeroBytes(w ^ (ones &* 0x22))
+            | zeroBytes(w ^ (ones &* 0x0A)) | zeroBytes(w ^ (ones &* 0x0D))
     }
 
     /// Whether the record is an empty line (or only spaces).

@@ -25,6 +25,7 @@ public enum RFC3339 {
     /// Parses UTF-8 bytes into Unix milliseconds; the batch importer's entry point, which
     /// allocates nothing unless it throws.
     public static func parseMs(_ bytes: UnsafeBufferPointer<UInt8>) throws(RFC3339Error) -> Int64 {
+        if let ms = parseCommonMs(bytes) { return ms }
         var p = RFC3339Cursor(bytes: bytes)
         let year = try p.digits(4, "the year (four digits)")
         try p.expect(UInt8(ascii: "-"), "'-' after the year")
@@ -105,6 +106,67 @@ public enum RFC3339 {
         return ms
     }
 
+    /// The fast path for the layout nearly every file uses (`2017-05-01T00:00:00Z`, with
+    /// an optional fraction and a `Z` or `±hh:mm` offset): fixed positions, no cursor.
+    /// Nil for anything unusual (including every error and leap seconds), which the
+    /// general parser then handles and explains.
+    @inline(__always)
+    static func parseCommonMs(_ b: UnsafeBufferPointer<UInt8>) -> Int64? {
+        let n = b.count
+        guard n >= 20, let p = b.baseAddress else { return nil }
+        guard p[4] == UInt8(ascii: "-"), p[7] == UInt8(ascii: "-"), p[13] == UInt8(ascii: ":"),
+              p[16] == UInt8(ascii: ":")
+        else { return nil }
+        let t = p[10] | 0x20
+        guard t == UInt8(ascii: "t") || p[10] == UInt8(ascii: " ") else { return nil }
+        var bad: UInt8 = 0
+        @inline(__always) func digit(_ i: Int) -> Int {
+            let d = p[i] &- UInt8(ascii: "0")
+            bad |= d > 9 ? 1 : 0
+            return Int(d)
+        }
+        let year = digit(0) * 1000 + digit(1) * 100 + digit(2) * 10 + digit(3)
+        let month = digit(5) * 10 + digit(6)
+        let day = digit(8) * 10 + digit(9)
+        let hour = digit(11) * 10 + digit(12)
+        let minute = digit(14) * 10 + digit(15)
+        let second = digit(17) * 10 + digit(18)
+        guard bad == 0, month >= 1, month <= 12, day >= 1, hour <= 23, minute <= 59, second <= 59,
+              day <= 28 || day <= daysInMonth(year: year, month: month)
+        else { return nil }
+        var i = 19
+        var milli: Int64 = 0
+        if p[i] == UInt8(ascii: ".") {
+            i += 1
+            let first = i
+            var scale: Int64 = 100
+            while i < n {
+                let d = p[i] &- UInt8(ascii: "0")
+                if d > 9 { break }
+                milli += Int64(d) * scale
+                scale /= 10
+                i += 1
+            }
+            guard i > first else { return nil }
+        }
+        var offsetMs: Int64 = 0
+        if i == n - 1, p[i] | 0x20 == UInt8(ascii: "z") {
+            // UTC
+        } else if i == n - 6, p[i] == UInt8(ascii: "+") || p[i] == UInt8(ascii: "-"), p[i + 3] == UInt8(ascii: ":") {
+            let oh = digit(i + 1) * 10 + digit(i + 2)
+            let om = digit(i + 4) * 10 + digit(i + 5)
+            guard bad == 0, oh <= 23, om <= 59 else { return nil }
+            offsetMs = Int64(oh * 60 + om) * 60_000
+            if p[i] == UInt8(ascii: "-") { offsetMs = -offsetMs }
+        } else {
+            return nil
+        }
+        let days = daysFromCivil(year: Int64(year), month: Int64(month), day: Int64(day))
+        let ms = days * 86_400_000 + Int64(hour * 3_600_000 + minute * 60_000 + second * 1000) + milli - offsetMs
+        guard ms >= Limits.sourceTimeMsMin && ms <= Limits.sourceTimeMsMax else { return nil }
+        return ms
+    }
+
     /// Runs the parser where a non-throwing closure needs it: Swift 6.0 types the error of a
     /// do/catch inside a closure as `any Error`, so it travels as a value.
     static func capture(_ bytes: UnsafeBufferPointer<UInt8>) -> Result<Int64, RFC3339Error> {
@@ -120,28 +182,36 @@ public enum RFC3339 {
     public static func format(ms: Int64) -> String {
         let (days, msOfDay) = floorDivision(ms, 86_400_000)
         let (year, month, day) = civilFromDays(days)
-        var out: [UInt8] = []
-        out.reserveCapacity(24)
-        var y = year
-        if y < 0 {
-            out.append(UInt8(ascii: "-"))
-            y = -y
+        // Years outside 0...9999 only arise from times the store refuses; they still print.
+        guard year >= 0 && year <= 9999 else {
+            return "\(year)-\(pad(Int(month)))-\(pad(Int(day)))T" + String(format(ms: msOfDay).dropFirst(11))
         }
-        appendDigits(y, width: 4, to: &out)
-        out.append(UInt8(ascii: "-"))
-        appendDigits(month, width: 2, to: &out)
-        out.append(UInt8(ascii: "-"))
-        appendDigits(day, width: 2, to: &out)
-        out.append(UInt8(ascii: "T"))
-        appendDigits(msOfDay / 3_600_000, width: 2, to: &out)
-        out.append(UInt8(ascii: ":"))
-        appendDigits(msOfDay / 60_000 % 60, width: 2, to: &out)
-        out.append(UInt8(ascii: ":"))
-        appendDigits(msOfDay / 1000 % 60, width: 2, to: &out)
-        out.append(UInt8(ascii: "."))
-        appendDigits(msOfDay % 1000, width: 3, to: &out)
-        out.append(UInt8(ascii: "Z"))
-        return String(decoding: out, as: UTF8.self)
+        return String(unsafeUninitializedCapacity: 24) { out in
+            @inline(__always) func put(_ value: Int64, _ width: Int, at start: Int) {
+                var v = value
+                var i = start + width - 1
+                while i >= start {
+                    out[i] = UInt8(ascii: "0") + UInt8(v % 10)
+                    v /= 10
+                    i -= 1
+                }
+            }
+            put(year, 4, at: 0)
+            out[4] = UInt8(ascii: "-")
+            put(month, 2, at: 5)
+            out[7] = UInt8(ascii: "-")
+            put(day, 2, at: 8)
+            out[10] = UInt8(ascii: "T")
+            put(msOfDay / 3_600_000, 2, at: 11)
+            out[13] = UInt8(ascii: ":")
+            put(msOfDay / 60_000 % 60, 2, at: 14)
+            out[16] = UInt8(ascii: ":")
+            put(msOfDay / 1000 % 60, 2, at: 17)
+            out[19] = UInt8(ascii: ".")
+            put(msOfDay % 1000, 3, at: 20)
+            out[23] = UInt8(ascii: "Z")
+            return 24
+        }
     }
 
     /// Days from 1970-01-01 to the given proleptic Gregorian date (Hinnant's
@@ -181,17 +251,6 @@ public enum RFC3339 {
         let q = a / b
         let r = a % b
         return r < 0 ? (q - 1, r + b) : (q, r)
-    }
-
-    static func appendDigits(_ value: Int64, width: Int, to out: inout [UInt8]) {
-        var digits: [UInt8] = []
-        var v = value
-        repeat {
-            digits.append(UInt8(ascii: "0") + UInt8(v % 10))
-            v /= 10
-        } while v > 0
-        for _ in digits.count..<max(width, digits.count) { out.append(UInt8(ascii: "0")) }
-        out.append(contentsOf: digits.reversed())
     }
 
     static func pad(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }
