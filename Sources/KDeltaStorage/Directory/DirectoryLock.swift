@@ -20,17 +20,26 @@ final class DirectoryLock: @unchecked Sendable {
         if fd < 0 {
             throw StoreError.io(FileSystemError(operation: "open", path: path, errno: errno), while: "locking the data directory")
         }
+        // A lock held while LOCK is empty is a holder that is just releasing it (it empties
+        // the file first) or a child process forked by the holder that has not exec'd yet
+        // (the descriptor is O_CLOEXEC): both let go within milliseconds, so wait a little.
+        var emptyHolderRetries = 100
         while flock(fd, LOCK_EX | LOCK_NB) != 0 {
             let e = errno
             if e == EINTR { continue }
             if e == EWOULDBLOCK {
                 var buffer = [UInt8](repeating: 0, count: 64)
                 let n = pread(fd, &buffer, 63, 0)
+                let holder = n > 0 ? String(decoding: buffer[0..<n], as: UTF8.self).trimmingWhitespace : ""
+                if holder.isEmpty && emptyHolderRetries > 0 {
+                    emptyHolderRetries -= 1
+                    usleepMs(10)
+                    continue
+                }
                 Glibc.close(fd)
-                let holder = n > 0 ? String(decoding: buffer[0..<n], as: UTF8.self).trimmingWhitespace : "unknown"
                 throw StoreError(
                     .locked,
-                    "data directory \(directory) is in use by another kdelta-edge process (pid \(holder)); stop that process, or run this command against its control socket instead",
+                    "data directory \(directory) is in use by another kdelta-edge process (pid \(holder.isEmpty ? "unknown" : holder)); stop that process, or run this command against its control socket instead",
                     file: path)
             }
             Glibc.close(fd)

@@ -13,11 +13,11 @@ public enum ErrnoText {
         return message
     }
 
+    // EWOULDBLOCK is EAGAIN on Linux: listing both would be a duplicate key.
     static let names: [Int32: String] = [
         EPERM: "EPERM", ENOENT: "ENOENT", EINTR: "EINTR", EIO: "EIO", EBADF: "EBADF",
         EAGAIN: "EAGAIN", ENOMEM: "ENOMEM", EACCES: "EACCES", EEXIST: "EEXIST",
         ENOTDIR: "ENOTDIR", EISDIR: "EISDIR", EINVAL: "EINVAL", EMFILE: "EMFILE",
         EFBIG: "EFBIG", ENOSPC: "ENOSPC", EROFS: "EROFS", EDQUOT: "EDQUOT", ENOTEMPTY: "ENOTEMPTY",
-        EWOULDBLOCK: "EWOULDBLOCK",
     ]
 }

@@ -65,8 +65,12 @@ public enum Repair {
         let stamp = RFC3339Stamp.compact(ms: clock.nowMs())
         let asideDir = directory + "/" + directoryName + "/" + stamp
         do {
+            // Both folders must be durable before anything moves into them: the damaged
+            // segment is cut afterwards, so the set-aside copy is the only one left.
             try fs.createDirectory(directory + "/" + directoryName)
+            try fs.syncDirectory(directory)
             try fs.createDirectory(asideDir)
+            try fs.syncDirectory(directory + "/" + directoryName)
         } catch { throw StoreError.io(error, while: "creating \(asideDir)") }
 
         let walDir = directory + "/" + WALFormat.directoryName

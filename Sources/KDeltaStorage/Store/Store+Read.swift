@@ -37,7 +37,7 @@ extension Store {
             guard let s = hot.series(for: key) else { return [] }
             var positions = s.indices(timeFrom: query.sinceMs ?? Int64.min + 1, to: query.untilMs ?? Int64.max)
             if query.order == .newestFirst { positions.reverse() }
-            if let limit = query.limit, positions.count > limit { positions.removeLast(positions.count - limit) }
+            if let limit = query.limit, positions.count > max(0, limit) { positions.removeLast(positions.count - max(0, limit)) }
             return positions.map { s.version(at: $0) }
         }
     }

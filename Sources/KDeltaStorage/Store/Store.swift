@@ -75,7 +75,12 @@ public final class Store: @unchecked Sendable {
                 throw StoreError(.notFound, "no store in \(directory) (no \(Manifest.fileName)); write to it first, or check --data-dir")
             }
         } else {
-            do { try fs.createDirectory(directory) } catch { throw StoreError.io(error, while: "creating data directory \(directory)") }
+            let existed = fs.exists(directory)
+            do {
+                try fs.createDirectory(directory)
+                // A new directory's entry is durable only once its parent is synced.
+                if !existed { try fs.syncDirectory(parentDirectory(of: directory)) }
+            } catch { throw StoreError.io(error, while: "creating data directory \(directory)") }
         }
         let lock = options.readOnly ? nil : try DirectoryLock.acquire(directory: directory)
 

@@ -16,14 +16,18 @@ final class WALWriter: @unchecked Sendable {
     private var fd: FileDescriptor
     /// Where the next record goes in the current segment.
     private(set) var offset: Int64
+    /// Serialises fsync and rotation (which closes the descriptor a sync may be using).
     private let fdLock = PThreadMutex()
-    /// The last LSN written to the kernel and the last one known durable (under `fdLock`).
+    /// Guards the counters below; never held across a syscall, so `stats()` never waits
+    /// for an fsync in flight.
+    private let countersLock = PThreadMutex()
+    /// The last LSN written to the kernel and the last one known durable.
     private var writtenLSN: UInt64
     private var durableLSNValue: UInt64
     /// Segments created so far by this writer (for stats and tests).
     private(set) var rotations = 0
     /// fsyncs issued, for the "readings per fsync" figure.
-    private(set) var syncCount = 0
+    private var syncCountValue = 0
 
     /// Continues writing segment `number` (already open as `fd`) at `offset`; every LSN up to
     /// `lastLSN` is on disk.
@@ -68,7 +72,10 @@ final class WALWriter: @unchecked Sendable {
     var currentPath: String { directory + "/" + WALFormat.segmentFileName(segmentNumber) }
 
     /// The last LSN known durable.
-    var durableLSN: UInt64 { fdLock.withLock { durableLSNValue } }
+    var durableLSN: UInt64 { countersLock.withLock { durableLSNValue } }
+
+    /// fsyncs issued since open.
+    var syncCount: Int { countersLock.withLock { syncCountValue } }
 
     /// True once a failed append could not be undone: the segment may hold part of a
     /// record, so the store must stop writing until it is reopened (recovery truncates it).
@@ -91,7 +98,7 @@ final class WALWriter: @unchecked Sendable {
             throw failure
         }
         offset += Int64(record.count)
-        fdLock.withLock { writtenLSN = lastLSN }
+        countersLock.withLock { writtenLSN = lastLSN }
     }
 
     /// Makes everything written so far durable. A failure poisons the store: after a failed
@@ -99,11 +106,13 @@ final class WALWriter: @unchecked Sendable {
     /// good sync can be trusted (PostgreSQL's "fsyncgate" lesson).
     func sync() throws(StoreError) {
         try fdLock.withLock { () throws(StoreError) in
-            let target = writtenLSN
-            if target == durableLSNValue { return }
+            let (target, durable) = countersLock.withLock { (writtenLSN, durableLSNValue) }
+            if target == durable { return }
             do throws(FileSystemError) { try fs.sync(fd) } catch { throw StoreError.io(error, while: "syncing WAL segment \(currentPath)") }
-            syncCount += 1
-            durableLSNValue = target
+            countersLock.withLock {
+                syncCountValue += 1
+                durableLSNValue = target
+            }
         }
     }
 
@@ -114,13 +123,18 @@ final class WALWriter: @unchecked Sendable {
             fs: fs, directory: directory, storeID: storeID, number: next, firstLSN: firstLSN,
             segmentBytes: Int(segmentBytes))
         try fdLock.withLock { () throws(StoreError) in
-            if policy != .never && writtenLSN != durableLSNValue {
+            // Synced under every policy, `never` included: the new segment's header is
+            // durable, so an unsynced tail here would leave a gap before it after a power cut.
+            let (target, durable) = countersLock.withLock { (writtenLSN, durableLSNValue) }
+            if target != durable {
                 do throws(FileSystemError) { try fs.sync(fd) } catch {
                     fs.close(newFD)
                     throw StoreError.io(error, while: "syncing WAL segment \(currentPath) before rotation")
                 }
-                syncCount += 1
-                durableLSNValue = writtenLSN
+                countersLock.withLock {
+                    syncCountValue += 1
+                    durableLSNValue = target
+                }
             }
             fs.close(fd)
             fd = newFD
