@@ -6,7 +6,7 @@ import KDeltaModel
 /// Not synchronised itself: `Store` guards it with its state lock (written by the single
 /// writer, read by everyone).
 final class HotTier: @unchecked Sendable {
-    private(set) var seriesByKey: [Key: Int] = [:]
+    private(set) var seriesByKey: [Key: Series] = [:]
     private(set) var series: [Series] = []
     /// Versions held in all series.
     private(set) var versionCount = 0
@@ -18,8 +18,7 @@ final class HotTier: @unchecked Sendable {
     /// The series of `key`, if it has any version.
     @inline(__always)
     func series(for key: Key) -> Series? {
-        guard let i = seriesByKey[key] else { return nil }
-        return series[i]
+        seriesByKey[key]
     }
 
     /// The series with store id `id`.
@@ -32,7 +31,7 @@ final class HotTier: @unchecked Sendable {
     func addSeries(_ s: Series) {
         precondition(Int(s.id) == series.count, "series id \(s.id) out of order (have \(series.count))")
         precondition(seriesByKey[s.key] == nil, "series \(s.key) added twice")
-        seriesByKey[s.key] = series.count
+        seriesByKey[s.key] = s
         series.append(s)
     }
 

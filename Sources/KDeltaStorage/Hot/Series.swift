@@ -39,6 +39,20 @@ final class Series: @unchecked Sendable {
     /// Tag-byte flag: the version has a source time.
     static let flagSourceTime: UInt8 = 0x80
 
+    /// The newest version, materialised once per commit so that `latest` costs one lookup
+    /// instead of a read of every column (measured: 548 ns against the 300 ns target at 10M
+    /// versions, all cache misses). Written under the state lock, like the columns.
+    @exclusivity(unchecked) private(set) var latest: Version? = nil
+
+    /// Refreshes `latest` after appends.
+    /// The commit that last refreshed `latest` (its first LSN), so a commit refreshes each
+    /// series it touched once.
+    var latestStamp: UInt64 = 0
+
+    func cacheLatest() {
+        latest = count > 0 ? version(at: count - 1) : nil
+    }
+
     /// The writer's view of the tail, including versions prepared but not yet applied.
     /// Only the committing leader touches these; a failed commit resets them.
     var writerNextSeq: UInt64 = 1
@@ -135,7 +149,7 @@ final class Series: @unchecked Sendable {
     /// the (time, seq) order built once per change.
     func index(atOrBeforeTime timeMs: Int64) -> Int? {
         if timesSorted {
-            let i = times.upperBound(timeMs) - 1
+            let i = times.interpolatedUpperBound(timeMs) - 1
             return i >= 0 ? i : nil
         }
         let order = sortedOrder()

@@ -3,10 +3,7 @@ import KDeltaModel
 extension Store {
     /// The newest version of `key`: one hash lookup and one array read.
     public func latest(_ key: Key) -> Version? {
-        state.withReadLock {
-            guard let s = hot.series(for: key), s.count > 0 else { return nil }
-            return s.version(at: s.count - 1)
-        }
+        state.withReadLock { hot.series(for: key)?.latest }
     }
 
     /// The version of `key` current at `point`: the last one at or before it, found by a

@@ -109,6 +109,7 @@ public final class Store: @unchecked Sendable {
             try apply(batch, to: hot, file: file, offset: offset, directory: directory)
         }
 
+        for s in hot.series { s.cacheLatest() }
         var writer: WALWriter? = nil
         if !options.readOnly {
             writer = try openForWriting(fs: fs, directory: directory, manifest: manifest, replay: replay, options: options)
@@ -339,6 +340,10 @@ public final class Store: @unchecked Sendable {
             for v in prepared {
                 hot.append(v.series, seq: v.seq, hlc: v.hlc, sourceTimeMs: v.sourceTimeMs, value: v.value, id: v.id, lsn: lsn)
                 lsn += 1
+            }
+            for s in resolved where s.latestStamp != firstLSN {
+                s.latestStamp = firstLSN
+                s.cacheLatest()
             }
         }
         clock = hlcClock
