@@ -51,9 +51,13 @@ public final class SQLiteStatement {
     /// call).
     public func bind(_ value: String, at index: Int32) throws(SQLiteError) {
         var text = value
-        let rc = text.withUTF8 { utf8 in
-            sqlite3_bind_text(handle, index, UnsafeRawPointer(utf8.baseAddress!).assumingMemoryBound(to: CChar.self),
-                              Int32(utf8.count), kdelta_sqlite_transient())
+        let rc = text.withUTF8 { utf8 -> Int32 in
+            guard let base = utf8.baseAddress else {
+                return sqlite3_bind_text(handle, index, "", 0, kdelta_sqlite_transient())
+            }
+            return sqlite3_bind_text(
+                handle, index, UnsafeRawPointer(base).assumingMemoryBound(to: CChar.self), Int32(utf8.count),
+                kdelta_sqlite_transient())
         }
         try database.check(rc, "binding parameter \(index) of \(sql)")
     }

@@ -1,0 +1,146 @@
+import KDeltaModel
+import KDeltaStorage
+
+/// What the read benchmark measured on a store loaded with many versions.
+struct ReadFigures: Sendable {
+    /// Versions loaded (and so stored).
+    var versions: Int
+    /// Keys they spread over.
+    var keys: Int
+    /// Readings per `putBatch` during the load.
+    var loadBatchSize: Int
+    /// Time of the load (fsync never).
+    var loadNs: UInt64
+    /// `latest` calls timed and their mean cost.
+    var latestOps: Int
+    var latestNsPerOp: Double
+    /// `get(at: .timeMs)` calls timed and their mean cost.
+    var getAtOps: Int
+    var getAtNsPerOp: Double
+    /// `stats().memoryBytes` after the load.
+    var memoryBytes: Int
+    /// VmRSS before the load and VmHWM after it.
+    var baselineRSSBytes: Int
+    var peakRSSBytes: Int
+    /// True when the peak was reset (/proc/self/clear_refs) right before the load, so it
+    /// belongs to the load alone; otherwise it includes the ingest cells run before.
+    var peakWasReset: Bool
+
+    /// Loaded readings per second.
+    var loadReadingsPerSecond: Double { loadNs == 0 ? 0 : Double(versions) * 1e9 / Double(loadNs) }
+    /// In-memory bytes per stored version, by the store's own account.
+    var memoryBytesPerVersion: Double { versions == 0 ? 0 : Double(memoryBytes) / Double(versions) }
+    /// Resident bytes the load added per version (peak minus baseline).
+    var rssBytesPerVersion: Double {
+        versions == 0 ? 0 : Double(max(0, peakRSSBytes - baselineRSSBytes)) / Double(versions)
+    }
+}
+
+/// Loads `versions` versions over the workload's 1,000 keys into a fresh store (fsync
+/// never, the largest batches, source times increasing one second per key per round), then
+/// times `latest` of random keys and `get(key, at: .timeMs(t))` of random keys and times
+/// on one thread.
+enum ReadBench {
+    /// Random (key, time) probes are drawn from a table of this many (a power of two),
+    /// made before timing.
+    static let probeCount = 1 << 16
+    /// Readings per `putBatch` of the load: a multiple of the key count, and as large as
+    /// one WAL record takes (8 MiB; the store reserves about 125 bytes per reading of
+    /// these keys, so 100,000, the batch limit, would not fit).
+    static let loadBatchReadings = 50_000
+
+    /// Runs the load and both read loops.
+    static func run(
+        workload: SensorWorkload, versions: Int, latestOps: Int, getAtOps: Int, directory: String,
+        progress: (String) -> Void
+    ) throws -> ReadFigures {
+        let keyCount = SensorWorkload.keyCount
+        precondition(versions % keyCount == 0, "versions must be a multiple of \(keyCount)")
+        let rounds = versions / keyCount
+        let batchSize = loadBatchReadings
+        var options = StoreOptions()
+        options.fsync = .never
+        let store: Store
+        do throws(StoreError) { store = try Store.open(directory: directory, options: options) } catch {
+            throw BenchError("opening a store in \(directory): \(error.message)")
+        }
+        let peakWasReset = ProcessMemory.resetPeak()
+        let baseline = ProcessMemory.current().rssBytes
+
+        // Load: round r gives every key one version at time start + r seconds.
+        var batch: [Reading] = []
+        batch.reserveCapacity(batchSize)
+        let loadStart = MonotonicClock.nowNs()
+        var lastReport = loadStart
+        var written = 0
+        for r in 0..<rounds {
+            let t = SensorWorkload.startTimeMs + Int64(r) * 1000
+            for k in 0..<keyCount {
+                let value = workload.values[(r &* keyCount &+ k) & (SensorWorkload.valueRingCount - 1)]
+                batch.append(Reading(key: workload.keys[k], value: .double(value), sourceTimeMs: t))
+            }
+            if batch.count + keyCount > batchSize || r == rounds - 1 {
+                do throws(StoreError) { try store.putBatch(batch) } catch {
+                    throw BenchError("loading versions into \(directory): \(error.message)")
+                }
+                written += batch.count
+                batch.removeAll(keepingCapacity: true)
+                let now = MonotonicClock.nowNs()
+                if now - lastReport > 5_000_000_000 {
+                    progress("  loaded \(NumberText.grouped(written)) of \(NumberText.grouped(versions)) versions")
+                    lastReport = now
+                }
+            }
+        }
+        let loadNs = MonotonicClock.nowNs() - loadStart
+        let memory = ProcessMemory.current()
+        let stats = store.stats()
+        guard stats.versions == versions else {
+            throw BenchError("the read store holds \(stats.versions) versions after loading \(versions)")
+        }
+
+        var rng = SplitMix64(seed: 0x7265_6164)
+        let keyProbes = (0..<probeCount).map { _ in Int(rng.next() % UInt64(keyCount)) }
+        let lastTime = SensorWorkload.startTimeMs + Int64(rounds - 1) * 1000
+        let span = UInt64(lastTime - SensorWorkload.startTimeMs + 1000)
+        let timeProbes = (0..<probeCount).map { _ in SensorWorkload.startTimeMs + Int64(rng.next() % span) }
+        let mask = probeCount - 1
+        let keys = workload.keys
+
+        // Warm up both paths, then time them.
+        var sink: UInt64 = 0
+        for i in 0..<min(10_000, latestOps) { sink &+= store.latest(keys[keyProbes[i & mask]])?.seq ?? 0 }
+        var start = MonotonicClock.nowNs()
+        for i in 0..<latestOps {
+            guard let v = store.latest(keys[keyProbes[i & mask]]) else {
+                throw BenchError("latest(\(keys[keyProbes[i & mask]])) found nothing in the loaded store")
+            }
+            sink &+= v.seq
+        }
+        let latestNs = MonotonicClock.nowNs() - start
+
+        for i in 0..<min(10_000, getAtOps) {
+            sink &+= store.get(keys[keyProbes[i & mask]], at: .timeMs(timeProbes[i & mask]))?.seq ?? 0
+        }
+        start = MonotonicClock.nowNs()
+        for i in 0..<getAtOps {
+            // Keys and times are drawn independently (the shift decorrelates the tables).
+            let key = keys[keyProbes[i & mask]]
+            let t = timeProbes[(i &+ (i >> 16)) & mask]
+            guard let v = store.get(key, at: .timeMs(t)) else {
+                throw BenchError("get(\(key), at: \(t)) found nothing in the loaded store")
+            }
+            sink &+= v.seq
+        }
+        let getAtNs = MonotonicClock.nowNs() - start
+        if sink == 0 { progress("  (no versions read)") }
+
+        do throws(StoreError) { try store.close() } catch { throw BenchError("closing the read store: \(error.message)") }
+        return ReadFigures(
+            versions: versions, keys: keyCount, loadBatchSize: batchSize, loadNs: loadNs,
+            latestOps: latestOps, latestNsPerOp: Double(latestNs) / Double(max(1, latestOps)),
+            getAtOps: getAtOps, getAtNsPerOp: Double(getAtNs) / Double(max(1, getAtOps)),
+            memoryBytes: stats.memoryBytes, baselineRSSBytes: baseline, peakRSSBytes: memory.peakRSSBytes,
+            peakWasReset: peakWasReset)
+    }
+}
