@@ -3,13 +3,20 @@ import KDeltaStorage
 /// Everything `kdelta-bench ingest` measured, as a table or as one JSON object, with the
 /// targets of the ingest issue checked against it.
 struct IngestReport {
+    /// The machine, the commit and the SQLite version.
     let machine: MachineInfo
+    /// The 1-minute load average when the run ended.
     let loadAverageEnd: Double
+    /// The run's directory and the file system it is on.
     let directory: String
     let fileSystem: FileSystemInfo
+    /// How long each run of a cell went on.
     let budget: CellBudget
+    /// True with --quick.
     let quick: Bool
+    /// Every cell run, in matrix order.
     let cells: [IngestCellResult]
+    /// The read figures; nil with --versions 0.
     let reads: ReadFigures?
 
     /// One target of the issue and how far the run got.

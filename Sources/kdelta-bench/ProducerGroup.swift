@@ -1,18 +1,5 @@
 import KDeltaStorage
 
-/// What one producer thread did.
-struct ProducerTally: Sendable {
-    /// Readings acknowledged.
-    var readings = 0
-    /// When its last write was acknowledged (`MonotonicClock`), 0 if it wrote nothing.
-    var endNs: UInt64 = 0
-    /// The longest wait for one acknowledgement: shows the stalls a mean hides (a
-    /// writer blocked behind an fsync, a busy SQLite lock).
-    var maxAckNs: UInt64 = 0
-    /// Why it stopped early, if it failed.
-    var failure: String? = nil
-}
-
 /// Runs producer threads that start together: each sets itself up (opens its connection,
 /// prepares statements), then waits at the start line; the clock starts when the last one
 /// is ready, so set-up is never timed. Producers run on their own OS threads: they block

@@ -6,10 +6,10 @@ import KDeltaModel
 /// Not synchronised itself: `Store` guards it with its state lock (written by the single
 /// writer, read by everyone).
 final class HotTier: @unchecked Sendable {
-    private(set) var seriesByKey: [Key: Series] = [:]
-    private(set) var series: [Series] = []
+    @exclusivity(unchecked) private(set) var seriesByKey: [Key: Series] = [:]
+    @exclusivity(unchecked) private(set) var series: [Series] = []
     /// Versions held in all series.
-    private(set) var versionCount = 0
+    @exclusivity(unchecked) private(set) var versionCount = 0
     /// The highest HLC held.
     private(set) var maxHLC = HLC(rawValue: 0)
     /// The LSN of the last version applied.

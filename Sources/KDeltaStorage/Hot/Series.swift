@@ -47,7 +47,7 @@ final class Series: @unchecked Sendable {
     /// Refreshes `latest` after appends.
     /// The commit that last refreshed `latest` (its first LSN), so a commit refreshes each
     /// series it touched once.
-    var latestStamp: UInt64 = 0
+    @exclusivity(unchecked) var latestStamp: UInt64 = 0
 
     func cacheLatest() {
         latest = count > 0 ? version(at: count - 1) : nil
@@ -55,8 +55,8 @@ final class Series: @unchecked Sendable {
 
     /// The writer's view of the tail, including versions prepared but not yet applied.
     /// Only the committing leader touches these; a failed commit resets them.
-    var writerNextSeq: UInt64 = 1
-    var writerLastID: VersionID? = nil
+    @exclusivity(unchecked) var writerNextSeq: UInt64 = 1
+    @exclusivity(unchecked) var writerLastID: VersionID? = nil
 
     init(id: UInt32, key: Key) {
         self.id = id

@@ -4,7 +4,7 @@
 /// |---|---|---|
 /// | `always` | nothing acknowledged | nothing acknowledged |
 /// | `interval(ms)` | nothing acknowledged | at most the last `ms` of acknowledged writes (plus one fsync's duration) |
-/// | `never` | nothing acknowledged | whatever the kernel had not written back (ext4 default: up to ~30 s) |
+/// | `never` | nothing acknowledged | whatever the kernel had not written back (ext4 default: up to ~30 s), at most one segment |
 ///
 /// A process crash never loses acknowledged data under any policy because an
 /// acknowledged write has reached the kernel's page cache. The default is `always`: a Pi
@@ -14,7 +14,8 @@ public enum FsyncPolicy: Sendable, Equatable, CustomStringConvertible {
     case always
     /// Acknowledge once written to the kernel; a background thread syncs every `ms`.
     case interval(ms: Int)
-    /// Never sync while running (only at a clean close); the kernel decides.
+    /// Never sync for a write; the kernel decides. The WAL is synced only when a segment is
+    /// full (so a power cut cannot leave a gap before the next segment) and at a clean close.
     case never
 
     /// The default policy.
