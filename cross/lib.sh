@@ -4,7 +4,7 @@
 # Layout of the cache (outside the clone; KDELTA_CROSS_CACHE overrides the default):
 #   $CACHE/.lock                   held (exclusive) while cross/setup builds or removes a key
 #   $CACHE/debs/{amd64,arm64}/     downloaded .debs, kept across keys (a rebuild downloads less)
-#   $CACHE/<key>/                  one build root per key = hash(cross/setup, cross/packages-*.txt)
+#   $CACHE/<key>/                  one build root per key = hash(cross/setup-steps.sh, cross/packages-*.txt)
 #   $CACHE/<key>/root/             Debian trixie amd64 build root with swiftlang 6.0.3
 #   $CACHE/<key>/root/sysroot-arm64   the aarch64 sysroot (seen as /sysroot-arm64 inside the root)
 #   $CACHE/<key>/.inuse            held (shared) by every script that uses this key's build root
@@ -97,13 +97,15 @@ check_cache_path() {
     "$REPO"/*) die "the cache ($CACHE) must be outside the clone ($REPO)." "choose another KDELTA_CROSS_CACHE.";;
   esac
   [ "$CACHE" != / ] || die "KDELTA_CROSS_CACHE=/ is not allowed."
+  CACHE=$(realpath -m "$CACHE")
+  [ "$CACHE" != / ] || die "KDELTA_CROSS_CACHE resolves to /: not allowed."
 }
 
 # ---------------------------------------------------------------- key ------------------------
 # The key: a hash of what determines the build root's content.
 cache_key() {
   {
-    cat "$CROSS_DIR/setup" "$CROSS_DIR/packages-buildroot.txt" "$CROSS_DIR/packages-sysroot.txt"
+    cat "$CROSS_DIR/setup-steps.sh" "$CROSS_DIR/packages-buildroot.txt" "$CROSS_DIR/packages-sysroot.txt"
     printf '%s\n' "$MIRROR" "$SECURITY_MIRROR" "$SUITE" "$SDK_NAME"
   } | sha256sum | cut -c1-16
 }
@@ -134,6 +136,12 @@ foreign_mounts_under() {
         m = $5; gsub(/\\040/, " ", m)
         if (m == p || index(m, p "/") == 1) { split(f, a, "/"); print a[3], m; exit }
       }' "$f" 2>/dev/null || true
+  done
+  # a process chrooted into it (its mountinfo shows paths relative to its own root)
+  local d r
+  for d in /proc/[0-9]*; do
+    r=$(readlink "$d/root" 2>/dev/null) || continue
+    case $r/ in "$p"/*) echo "${d#/proc/} (chrooted in $r)";; esac
   done
 }
 # Unmount everything at or below $1 (deepest first). Lazy as a last resort.
@@ -248,6 +256,7 @@ _ns_run() {
     envcmd=(/usr/bin/env -u PATH -u HOME -u LD_LIBRARY_PATH -u LD_PRELOAD -u SHELL -u TMPDIR
             -u PKG_CONFIG_PATH -u PKG_CONFIG_LIBDIR -u PKG_CONFIG_SYSROOT_DIR -u OLDPWD -u PWD)
   fi
+  exec 8<&- 9>&-    # the callers' lock fds stay with the callers
   set +e
   chroot "$root" "${envcmd[@]}" "${base[@]}" "${envs[@]}" \
     /bin/bash -c 'cd "$1" || exit 1; shift; exec "$@"' in_root "$cwd" "$@"
@@ -257,7 +266,7 @@ _ns_run() {
 }
 
 # Key dir use lock: shared while a script uses a build root, exclusive to delete it.
-hold_key_shared() { exec 8>"$KEYDIR/.inuse"; flock -s 8; }
+hold_key_shared() { [ -e "$KEYDIR/.inuse" ] || : > "$KEYDIR/.inuse"; exec 8<"$KEYDIR/.inuse"; flock -s 8; }
 
 # ensure_setup: run cross/setup (silent when cached), then init paths and hold the key.
 ensure_setup() {
@@ -265,6 +274,7 @@ ensure_setup() {
   init_paths
   [ -f "$KEYDIR/.complete" ] || die "cross/setup did not complete ($KEYDIR)." "rerun cross/setup and read its errors."
   hold_key_shared
+  touch "$KEYDIR/.last-used" 2>/dev/null || true
 }
 
 # cross_swift ARGS...: run `swift ARGS` in the build root for the aarch64 SDK, with the clone
