@@ -35,6 +35,8 @@ public final class FaultInjectingFileSystem: FileSystem, @unchecked Sendable {
         case createDirectory
         /// `opendir`/`readdir`.
         case list
+        /// `mmap` of a whole file for reading.
+        case map
 
         /// The C function's name, as `FileSystemError.operation` carries it.
         public var cName: String {
@@ -50,6 +52,7 @@ public final class FaultInjectingFileSystem: FileSystem, @unchecked Sendable {
             case .remove: return "unlink"
             case .createDirectory: return "mkdir"
             case .list: return "opendir"
+            case .map: return "mmap"
             }
         }
 
@@ -247,5 +250,10 @@ public final class FaultInjectingFileSystem: FileSystem, @unchecked Sendable {
 
     public func exists(_ path: String) -> Bool {
         base.exists(path)
+    }
+
+    public func mapReadOnly(_ path: String) throws(FileSystemError) -> MappedFile {
+        if let (error, _) = check(.map, path: path) { throw error }
+        return try base.mapReadOnly(path)
     }
 }

@@ -85,14 +85,14 @@ enum ReadBench {
         let latestNs = MonotonicClock.nowNs() - start
 
         for i in 0..<min(10_000, getAtOps) {
-            sink &+= store.get(keys[keyProbes[i & mask]], at: .timeMs(timeProbes[i & mask]))?.seq ?? 0
+            sink &+= try store.get(keys[keyProbes[i & mask]], at: .timeMs(timeProbes[i & mask]))?.seq ?? 0
         }
         start = MonotonicClock.nowNs()
         for i in 0..<getAtOps {
             // Keys and times are drawn independently (the shift decorrelates the tables).
             let key = keys[keyProbes[i & mask]]
             let t = timeProbes[(i &+ (i >> 16)) & mask]
-            guard let v = store.get(key, at: .timeMs(t)) else {
+            guard let v = try store.get(key, at: .timeMs(t)) else {
                 throw BenchError("get(\(key), at: \(t)) found nothing in the loaded store")
             }
             sink &+= v.seq

@@ -196,12 +196,12 @@ import Testing
     }
 
     /// The version of `key` with LSN `lsn`, by binary search over seqs (LSNs increase with seq).
-    static func version(_ store: Store, _ key: Key, lsn: UInt64) -> Version? {
+    static func version(_ store: Store, _ key: Key, lsn: UInt64) throws -> Version? {
         var lo: UInt64 = 1
         var hi = UInt64(store.versionCount(key))
         while lo <= hi {
             let mid = (lo + hi) / 2
-            guard let v = store.version(key, seq: mid) else { return nil }
+            guard let v = try store.version(key, seq: mid) else { return nil }
             if v.lsn == lsn { return v }
             if v.lsn < lsn { lo = mid + 1 } else { hi = mid - 1 }
         }
@@ -240,14 +240,17 @@ import Testing
         var incompleteSeen = 0
         var checked = 0
         var openMsEstimate = 40
+        // Under emulation (cross/test) a child needs far longer to its first acknowledgement:
+        // the delays after open are stretched by this factor.
+        let delayScale = env["KDELTA_CRASH_DELAY_SCALE"].flatMap { Int($0) }.map { max(1, $0) } ?? 1
         var done = 0
         let started = Date()
         for i in 0..<kills {
             done = i + 1
             // One kill in five during start-up, which includes recovering from the previous
             // kill (up to the time opening took last); the others while writing, 1 to 80 ms
-            // after the store opened.
-            let plan: KillPlan = next(5) == 0 ? .afterStart(ms: next(openMsEstimate + 5)) : .afterOpen(ms: 1 + next(80))
+            // after the store opened (times KDELTA_CRASH_DELAY_SCALE).
+            let plan: KillPlan = next(5) == 0 ? .afterStart(ms: next(openMsEstimate + 5)) : .afterOpen(ms: (1 + next(80)) * delayScale)
             let argv = wrapper + [writer, dir, String(seed &+ UInt64(i)), String(Self.producers)]
             let run = try Self.spawnAndKill(argv, stderrPath: stderrPath, plan: plan)
             guard run.killedBySIGKILL else {
@@ -287,7 +290,7 @@ import Testing
             let toCheck = (i % 10 == 9 || lastOfEpoch) ? all : parsed.acked
             var missing = 0
             for (lsn, a) in toCheck {
-                guard let v = Self.version(store, keys[a.key], lsn: lsn) else {
+                guard let v = try Self.version(store, keys[a.key], lsn: lsn) else {
                     missing += 1
                     if missing <= 3 { Issue.record("kill \(i) (\(plan)): acknowledged LSN \(lsn) (\(Self.keyName(a.key))) is missing") }
                     continue

@@ -39,11 +39,11 @@ struct AcknowledgedWrites {
     }
 
     /// Every version of the store by LSN.
-    static func versionsByLSN(_ store: Store) -> [UInt64: Version] {
+    static func versionsByLSN(_ store: Store) throws -> [UInt64: Version] {
         var out: [UInt64: Version] = [:]
         for key in store.keys() {
             var seq: UInt64 = 1
-            while let v = store.version(key, seq: seq) {
+            while let v = try store.version(key, seq: seq) {
                 out[v.lsn] = v
                 seq += 1
             }
@@ -54,8 +54,8 @@ struct AcknowledgedWrites {
     /// Checks that every acknowledged reading is in `store`, and that the store's LSNs are
     /// dense from 1 and per key increase with seq. Returns the store's versions by LSN.
     @discardableResult
-    func expectPresent(in store: Store, _ context: String, sourceLocation: SourceLocation = #_sourceLocation) -> [UInt64: Version] {
-        let versions = Self.versionsByLSN(store)
+    func expectPresent(in store: Store, _ context: String, sourceLocation: SourceLocation = #_sourceLocation) throws -> [UInt64: Version] {
+        let versions = try Self.versionsByLSN(store)
         let lsns = versions.keys.sorted()
         #expect(lsns.isEmpty || (lsns.first == 1 && lsns.last == UInt64(lsns.count)),
                 "\(context): LSNs are not dense from 1 (\(lsns.count) versions, last LSN \(lsns.last ?? 0))", sourceLocation: sourceLocation)
@@ -74,7 +74,7 @@ struct AcknowledgedWrites {
         for key in store.keys() {
             var lastLSN: UInt64 = 0
             for seq in 1...UInt64(store.versionCount(key)) {
-                guard let v = store.version(key, seq: seq) else {
+                guard let v = try store.version(key, seq: seq) else {
                     Issue.record("\(context): \(key) has no seq \(seq) of \(store.versionCount(key))", sourceLocation: sourceLocation)
                     break
                 }

@@ -67,7 +67,7 @@ import Testing
     static func expectHealthyReopen(_ dir: String, _ acked: AcknowledgedWrites, _ context: String, sourceLocation: SourceLocation = #_sourceLocation) -> Int {
         do {
             let store = try TestStore.open(directory: dir, options: options)
-            let versions = acked.expectPresent(in: store, context, sourceLocation: sourceLocation).count
+            let versions = try acked.expectPresent(in: store, context, sourceLocation: sourceLocation).count
             #expect(store.verify().isIntact, "\(context): verify found broken links", sourceLocation: sourceLocation)
             try store.put(try Key("fault/after"), .int(1))
             try store.close()
@@ -176,7 +176,7 @@ import Testing
         }
         let store = try TestStore.open(directory: dir.path, options: Self.options, fileSystem: fs)
         defer { try? store.close() }
-        acked.expectPresent(in: store, "reopened")
+        try acked.expectPresent(in: store, "reopened")
         #expect(store.poisonedBy == nil)
         try store.put(key, .int(300))
         #expect(store.latest(key)?.value == .int(300))
@@ -232,7 +232,7 @@ import Testing
         try store.close()
         let reopened = try TestStore.open(directory: dir.path, options: Self.options)
         defer { try? reopened.close() }
-        acked.expectPresent(in: reopened, "reopened")
+        try acked.expectPresent(in: reopened, "reopened")
         #expect(reopened.recovery.tornTail == nil)
         #expect(reopened.versionCount(key) == 4)
     }
@@ -255,7 +255,7 @@ import Testing
         let reopened = try TestStore.open(directory: dir.path, options: Self.options)
         defer { try? reopened.close() }
         #expect(reopened.recovery.tornTail == nil)
-        acked.expectPresent(in: reopened, "reopened")
+        try acked.expectPresent(in: reopened, "reopened")
         #expect(reopened.versionCount(key) == 2)
     }
 
@@ -287,7 +287,7 @@ import Testing
         defer { try? reopened.close() }
         let torn = try #require(reopened.recovery.tornTail)
         #expect(torn.file.hasSuffix("00000000000000000001.wal"))
-        acked.expectPresent(in: reopened, "reopened")
+        try acked.expectPresent(in: reopened, "reopened")
         #expect(reopened.versionCount(key) == 4)
         #expect(reopened.verify().isIntact)
         try reopened.put(key, .int(6))

@@ -43,11 +43,11 @@ import Testing
         // Each thread's own key holds its puts in order, seqs dense from 1.
         for t in 0..<threads {
             let own = try Key("gc/thread/\(t)")
-            let versions = (1...UInt64(store.versionCount(own))).compactMap { store.version(own, seq: $0) }
+            let versions = try (1...UInt64(store.versionCount(own))).compactMap { try store.version(own, seq: $0) }
             #expect(versions.map(\.value) == stride(from: 0, to: perThread, by: 2).map { .int(Int64(t * 1_000_000 + $0)) })
         }
         // The shared key: dense seqs, and each thread's values appear in its own order.
-        let sharedVersions = (1...UInt64(store.versionCount(shared))).compactMap { store.version(shared, seq: $0) }
+        let sharedVersions = try (1...UInt64(store.versionCount(shared))).compactMap { try store.version(shared, seq: $0) }
         #expect(sharedVersions.count == threads * perThread / 2)
         #expect(sharedVersions.map(\.seq) == (1...UInt64(sharedVersions.count)).map { $0 })
         var lastByThread: [Int: Int64] = [:]
@@ -63,11 +63,11 @@ import Testing
             let key = i % 2 == 0 ? try Key("gc/thread/\(t)") : shared
             acked.record([Reading(key: key, value: .int(Int64(t * 1_000_000 + i)))], r)
         }
-        acked.expectPresent(in: store, "live")
+        try acked.expectPresent(in: store, "live")
         try store.close()
         let reopened = try TestStore.open(directory: dir.path)
         defer { try? reopened.close() }
-        acked.expectPresent(in: reopened, "reopened")
+        try acked.expectPresent(in: reopened, "reopened")
         #expect(reopened.verify().isIntact)
     }
 
@@ -135,7 +135,7 @@ import Testing
         try store.close()
         let reopened = try TestStore.open(directory: dir.path)
         defer { try? reopened.close() }
-        acked.expectPresent(in: reopened, "reopened")
+        try acked.expectPresent(in: reopened, "reopened")
         // The refused readings were never written.
         #expect(reopened.versionCount(key) == 3)
     }
@@ -172,7 +172,7 @@ import Testing
         try store.close()
         let reopened = try TestStore.open(directory: dir.path)
         defer { try? reopened.close() }
-        acked.current.expectPresent(in: reopened, "reopened")
+        try acked.current.expectPresent(in: reopened, "reopened")
         // Exactly the acknowledged readings were stored: a refusal writes nothing.
         #expect(reopened.stats().versions == acked.current.count)
     }
@@ -202,7 +202,7 @@ import Testing
         }
         #expect(failures.current == 0)
         #expect(store.stats().queueFullRefusals == 0)
-        acked.current.expectPresent(in: store, "live")
+        try acked.current.expectPresent(in: store, "live")
         try store.close()
     }
 }

@@ -24,7 +24,7 @@ import Testing
             }
             clock.set(1_750_000_000_000 - Self.day)
             for i in 5..<10 { try store.putBatch([Reading(key: key, value: .int(Int64(i))), Reading(key: other, value: .int(Int64(i)))]) }
-            written = (1...10).compactMap { store.version(key, seq: $0) }
+            written = try (1...10).compactMap { try store.version(key, seq: $0) }
             try store.close()
         }
         #expect(written.count == 10)
@@ -35,21 +35,21 @@ import Testing
         let store = try TestStore.open(directory: dir.path, options: options)
         defer { try? store.close() }
         for i in 10..<15 { try store.put(key, .int(Int64(i))) }
-        let all = (1...15).compactMap { store.version(key, seq: $0) }
+        let all = try (1...15).compactMap { try store.version(key, seq: $0) }
         #expect(all.count == 15)
         for (a, b) in zip(all, all.dropFirst()) { #expect(a.hlc < b.hlc, "seq \(a.seq) → \(b.seq) after reopen") }
         #expect(Array(all.prefix(10)) == written)
-        let everything = AcknowledgedWrites.versionsByLSN(store).sorted { $0.key < $1.key }.map(\.value)
+        let everything = try AcknowledgedWrites.versionsByLSN(store).sorted { $0.key < $1.key }.map(\.value)
         for (a, b) in zip(everything, everything.dropFirst()) { #expect(a.hlc < b.hlc, "LSN \(a.lsn) → \(b.lsn)") }
 
         // get(at: .hlc) finds each version by its own HLC, and the one before just below it.
         for (i, v) in all.enumerated() {
-            #expect(store.get(key, at: .hlc(v.hlc)) == v)
-            let below = store.get(key, at: .hlc(HLC(rawValue: v.hlc.rawValue - 1)))
+            #expect(try store.get(key, at: .hlc(v.hlc)) == v)
+            let below = try store.get(key, at: .hlc(HLC(rawValue: v.hlc.rawValue - 1)))
             #expect(below?.seq == (i == 0 ? nil : v.seq - 1))
         }
         // Without source times the series time is the HLC's wall part, so it stays ordered.
-        #expect(store.get(key, at: .timeMs(all[14].timeMs))?.seq == 15)
+        #expect(try store.get(key, at: .timeMs(all[14].timeMs))?.seq == 15)
         #expect(store.verify().isIntact)
     }
 
@@ -64,11 +64,11 @@ import Testing
         let key = try Key("clock/still")
         let batch = (0..<70_000).map { Reading(key: key, value: .int(Int64($0))) }
         try store.putBatch(batch)
-        let first = try #require(store.version(key, seq: 1))
-        let last = try #require(store.version(key, seq: 70_000))
+        let first = try #require(try store.version(key, seq: 1))
+        let last = try #require(try store.version(key, seq: 70_000))
         // 70,000 > 65,536 logical values: the wall part moved on by itself.
         #expect(last.hlc.wallMs > first.hlc.wallMs)
-        #expect(store.get(key, at: .hlc(last.hlc))?.seq == 70_000)
-        #expect(store.get(key, at: .hlc(first.hlc))?.seq == 1)
+        #expect(try store.get(key, at: .hlc(last.hlc))?.seq == 70_000)
+        #expect(try store.get(key, at: .hlc(first.hlc))?.seq == 1)
     }
 }

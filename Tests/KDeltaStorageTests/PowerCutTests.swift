@@ -67,7 +67,7 @@ import Testing
     /// Opens on what survived and checks it. `complete`: every acknowledged reading must be
     /// there (fsync=always); otherwise a prefix of them through at least `durableLSN`.
     static func expectSurvivorConsistent(_ survivor: PowerCutFileSystem, _ dir: String, _ options: StoreOptions, _ run: Run,
-                                         complete: Bool, singleProducer: Bool, _ context: String) {
+                                         complete: Bool, singleProducer: Bool, _ context: String) throws {
         let store: Store
         do { store = try TestStore.open(directory: dir, options: options, fileSystem: survivor) } catch {
             Issue.record("\(context): the store does not open after the power cut: \(error)")
@@ -75,9 +75,9 @@ import Testing
         }
         let versions: [UInt64: Version]
         if complete {
-            versions = run.acked.expectPresent(in: store, context)
+            versions = try run.acked.expectPresent(in: store, context)
         } else {
-            versions = AcknowledgedWrites.versionsByLSN(store)
+            versions = try AcknowledgedWrites.versionsByLSN(store)
             let lsns = versions.keys.sorted()
             #expect(lsns.isEmpty || (lsns.first == 1 && lsns.last == UInt64(lsns.count)), "\(context): LSNs have a hole")
             #expect(UInt64(lsns.count) >= run.durableLSN, "\(context): \(lsns.count) versions survived, \(run.durableLSN) were synced")
@@ -121,14 +121,14 @@ import Testing
     /// One iteration: fresh disk, cut scheduled before mutation `cutAt` (nil: after the
     /// workload), check what survived.
     static func iteration(dir: String, policy: FsyncPolicy, seed: UInt64, producers: Int, work: [[[Reading]]], cutAt: Int?,
-                          tear: Bool, writeback: PowerCutFileSystem.Writeback) {
+                          tear: Bool, writeback: PowerCutFileSystem.Writeback) throws {
         let context = "seed \(seed) \(policy) producers \(producers) cut before mutation \(cutAt.map(String.init) ?? "end") tear \(tear) \(writeback)"
         let options = Self.options(policy)
         let fs = PowerCutFileSystem(directories: [dir])
         if let cutAt { fs.schedulePowerCut(beforeMutation: cutAt, tearLastPage: tear, seed: seed, writeback: writeback) }
         let run = Self.run(fs, dir, options, producers: producers, work: work)
         let survivor = fs.survivor ?? fs.powerCut(tearLastPage: tear, seed: seed, writeback: writeback)
-        Self.expectSurvivorConsistent(survivor, dir, options, run, complete: policy == .always, singleProducer: producers == 1, context)
+        try Self.expectSurvivorConsistent(survivor, dir, options, run, complete: policy == .always, singleProducer: producers == 1, context)
     }
 
     /// Mutations a workload makes without a cut, to place cuts inside it.
@@ -147,7 +147,7 @@ import Testing
             let work = [Self.batches(seed: seed, count: 60)]
             // A commit is a write and an fsync; opening and rotations add a few more.
             let cutAt = 1 + Int(rng.next(below: UInt64(2 * work[0].count + 30)))
-            Self.iteration(dir: dir.path, policy: .always, seed: seed, producers: 1, work: work, cutAt: cutAt,
+            try Self.iteration(dir: dir.path, policy: .always, seed: seed, producers: 1, work: work, cutAt: cutAt,
                            tear: i % 8 != 7, writeback: i % 2 == 0 ? .none : .orderedPrefix)
         }
     }
@@ -161,7 +161,7 @@ import Testing
             let producers = 2 + i % 4
             let work = (0..<producers).map { p in Self.batches(seed: seed &* 31 &+ UInt64(p), count: 25) }
             let cutAt = 1 + Int(rng.next(below: UInt64(producers * 25 * 2 + 20)))
-            Self.iteration(dir: dir.path, policy: .always, seed: seed, producers: producers, work: work, cutAt: cutAt,
+            try Self.iteration(dir: dir.path, policy: .always, seed: seed, producers: producers, work: work, cutAt: cutAt,
                            tear: true, writeback: i % 2 == 0 ? .none : .orderedPrefix)
         }
     }
@@ -180,7 +180,7 @@ import Testing
         #expect(points.count >= 14, "the workload rotated fewer than twice")
         for (j, cutAt) in points.enumerated() {
             for writeback in [PowerCutFileSystem.Writeback.none, .orderedPrefix] {
-                Self.iteration(dir: dir.path, policy: .always, seed: UInt64(j), producers: 1, work: work, cutAt: cutAt,
+                try Self.iteration(dir: dir.path, policy: .always, seed: UInt64(j), producers: 1, work: work, cutAt: cutAt,
                                tear: true, writeback: writeback)
             }
         }
@@ -193,7 +193,7 @@ import Testing
         let log = Self.mutations(dir: dir.path, policy: .always, producers: 1, work: work)
         for cutAt in 1...log.count {
             for writeback in [PowerCutFileSystem.Writeback.none, .orderedPrefix] {
-                Self.iteration(dir: dir.path, policy: .always, seed: UInt64(cutAt), producers: 1, work: work, cutAt: cutAt,
+                try Self.iteration(dir: dir.path, policy: .always, seed: UInt64(cutAt), producers: 1, work: work, cutAt: cutAt,
                                tear: true, writeback: writeback)
             }
         }
@@ -207,7 +207,7 @@ import Testing
             let seed = UInt64(7000 + i)
             let work = [Self.batches(seed: seed, count: 60)]
             let cutAt = 1 + Int(rng.next(below: 140))
-            Self.iteration(dir: dir.path, policy: .interval(ms: 1), seed: seed, producers: 1, work: work, cutAt: cutAt,
+            try Self.iteration(dir: dir.path, policy: .interval(ms: 1), seed: seed, producers: 1, work: work, cutAt: cutAt,
                            tear: true, writeback: i % 2 == 0 ? .none : .orderedPrefix)
         }
     }
@@ -220,7 +220,7 @@ import Testing
             let seed = UInt64(9000 + i)
             let work = [Self.batches(seed: seed, count: 40)]
             let cutAt = 1 + Int(rng.next(below: 60))
-            Self.iteration(dir: dir.path, policy: .never, seed: seed, producers: 1, work: work, cutAt: cutAt,
+            try Self.iteration(dir: dir.path, policy: .never, seed: seed, producers: 1, work: work, cutAt: cutAt,
                            tear: true, writeback: i % 2 == 0 ? .none : .orderedPrefix)
         }
     }
@@ -237,7 +237,7 @@ import Testing
         let work = [Self.batches(seed: 12, count: 150, batchMax: 80)]
         do {
             for (i, writeback) in [PowerCutFileSystem.Writeback.none, .orderedPrefix, .none, .orderedPrefix].enumerated() {
-                Self.iteration(dir: dir.path, policy: .never, seed: UInt64(i), producers: 1, work: work, cutAt: nil,
+                try Self.iteration(dir: dir.path, policy: .never, seed: UInt64(i), producers: 1, work: work, cutAt: nil,
                                tear: i < 2, writeback: writeback)
             }
         }

@@ -45,7 +45,7 @@ import Testing
         #expect(torn.offset == Int64(last.offset))
         #expect(store.recovery.versions == 19)
         #expect(store.recovery.findings.count == 1)
-        Self.prefix(acked, through: 19).expectPresent(in: store, "after cut")
+        try Self.prefix(acked, through: 19).expectPresent(in: store, "after cut")
         #expect(store.versionCount(try Key("rec/k")) == 19)
         // Writing goes on where the torn record was.
         let r = try store.put(try Key("rec/k"), .int(7))
@@ -72,7 +72,7 @@ import Testing
         let torn = try #require(store.recovery.tornTail)
         #expect(torn.file == segment)
         #expect(torn.offset == Int64(end))
-        acked.expectPresent(in: store, "after cut")
+        try acked.expectPresent(in: store, "after cut")
         #expect(store.recovery.versions == 12)
         try store.put(try Key("rec/k"), .int(1))
         try store.close()
@@ -94,7 +94,7 @@ import Testing
         let store = try TestStore.open(directory: dir.path)
         defer { try? store.close() }
         #expect(store.recovery.tornTail?.offset == Int64(frames[4].end))
-        acked.expectPresent(in: store, "after cut")
+        try acked.expectPresent(in: store, "after cut")
     }
 
     @Test func readOnlyOpenReportsATornTailWithoutCuttingIt() throws {
@@ -126,7 +126,7 @@ import Testing
         let store = try TestStore.open(directory: dir.path)
         #expect(store.recovery.incompleteSegment == next)
         #expect(!FileManager.default.fileExists(atPath: next))
-        acked.expectPresent(in: store, "after removal")
+        try acked.expectPresent(in: store, "after removal")
         try store.put(try Key("rec/k"), .int(9))
         try store.close()
         let again = try TestStore.open(directory: dir.path)
@@ -181,8 +181,8 @@ import Testing
         let store = try TestStore.open(directory: dir.path)
         #expect(store.recovery.versions == 9)
         #expect(store.recovery.tornTail == nil)
-        Self.prefix(acked, through: 9).expectPresent(in: store, "after repair")
-        #expect(AcknowledgedWrites.versionsByLSN(store).count == 9)
+        try Self.prefix(acked, through: 9).expectPresent(in: store, "after repair")
+        #expect(try AcknowledgedWrites.versionsByLSN(store).count == 9)
         #expect(store.verify().isIntact)
         #expect(try store.put(try Key("rec/k"), .int(1)).firstLSN == 10)
         try store.close()
@@ -232,7 +232,7 @@ import Testing
         defer { try? reopened.close() }
         let kept = UInt64(WALSurgery.frames(originals[0]).count * 1000)
         #expect(reopened.recovery.versions == Int(kept))
-        Self.prefix(acked, through: kept).expectPresent(in: reopened, "after repair")
+        try Self.prefix(acked, through: kept).expectPresent(in: reopened, "after repair")
         #expect(reopened.verify().isIntact)
         try reopened.put(key, .int(-1))
     }
@@ -270,7 +270,7 @@ import Testing
         let store = try TestStore.open(directory: dir.path)
         defer { try? store.close() }
         #expect(store.recovery.tornTail == nil)
-        #expect(store.version(key, seq: 6)?.value == .double(99.5))
+        #expect(try store.version(key, seq: 6)?.value == .double(99.5))
         // ...and the hash chain names the forged version as the first broken link.
         let report = store.verify()
         #expect(!report.isIntact)
@@ -278,7 +278,7 @@ import Testing
         let broken = try #require(report.brokenLinks.first)
         #expect(broken.key == key)
         #expect(broken.seq == 6)
-        #expect(broken.storedID == store.version(key, seq: 6)?.id)
+        #expect(try broken.storedID == store.version(key, seq: 6)?.id)
         #expect(broken.description.contains("tamper/temp"))
         #expect(report.keys == 2)
     }

@@ -23,10 +23,10 @@ import Testing
         #expect(latest.value == .double(20 + 99.0 / 10))
         // Typed out: Swift 6.0.3 infers the literal as Int inside #require.
         let atMs: Int64 = 1_700_000_000_000 + 10 * 60_000 + 5
-        let found = store.get(key, at: .timeMs(atMs))
+        let found = try store.get(key, at: .timeMs(atMs))
         let at = try #require(found)
         #expect(at.seq == 11)
-        let history = store.history(key, HistoryQuery(limit: 3))
+        let history = try store.history(key, HistoryQuery(limit: 3))
         #expect(history.map(\.seq) == [100, 99, 98])
         #expect(history[0].parent == history[1].id)
         #expect(store.verify().isIntact)

@@ -29,8 +29,8 @@ import Testing
         }
     }
 
-    static func all(_ store: Store, _ key: Key) -> [Version] {
-        (1...UInt64(store.versionCount(key))).compactMap { store.version(key, seq: $0) }
+    static func all(_ store: Store, _ key: Key) throws -> [Version] {
+        try (1...UInt64(store.versionCount(key))).compactMap { try store.version(key, seq: $0) }
     }
 
     /// The version with the greatest (time, seq) at or before `t`.
@@ -51,16 +51,16 @@ import Testing
         return out.map(\.seq)
     }
 
-    static func expectReadsMatchReference(_ store: Store, keys: [Key], seed: UInt64, _ context: String) {
+    static func expectReadsMatchReference(_ store: Store, keys: [Key], seed: UInt64, _ context: String) throws {
         var g = RandomReadings(seed: seed)
         for key in keys {
-            let versions = all(store, key)
+            let versions = try all(store, key)
             #expect(!versions.isEmpty)
             let times = versions.map(\.timeMs)
             var probes: [Int64] = [Int64.min, Int64.max, 0, (times.min() ?? 0) - 1, (times.max() ?? 0) + 1]
             for t in times.prefix(120) { probes += [t - 1, t, t + 1] }
             for t in probes {
-                let got = store.get(key, at: .timeMs(t))
+                let got = try store.get(key, at: .timeMs(t))
                 let want = referenceAt(time: t, versions)
                 #expect(got?.seq == want?.seq, "\(context) \(key) at time \(t): got seq \(String(describing: got?.seq)), want \(String(describing: want?.seq))")
                 if let got, let want { #expect(got == want) }
@@ -70,7 +70,7 @@ import Testing
                 hlcProbes += [HLC(rawValue: v.hlc.rawValue - 1), v.hlc, HLC(rawValue: v.hlc.rawValue + 1)]
             }
             for h in hlcProbes {
-                #expect(store.get(key, at: .hlc(h))?.seq == referenceAt(hlc: h, versions)?.seq, "\(context) \(key) at hlc \(h)")
+                #expect(try store.get(key, at: .hlc(h))?.seq == referenceAt(hlc: h, versions)?.seq, "\(context) \(key) at hlc \(h)")
             }
             for _ in 0..<60 {
                 let lo = (times.min() ?? 0) - 2 + Int64(g.next(420))
@@ -79,7 +79,7 @@ import Testing
                     untilMs: g.chance(70) ? lo + Int64(g.next(300)) : nil,
                     limit: g.chance(50) ? g.next(versions.count + 2) : nil,
                     order: g.chance(50) ? .newestFirst : .oldestFirst)
-                #expect(store.history(key, q).map(\.seq) == referenceHistory(versions, q), "\(context) \(key) history \(q)")
+                #expect(try store.history(key, q).map(\.seq) == referenceHistory(versions, q), "\(context) \(key) history \(q)")
             }
         }
     }
@@ -96,12 +96,12 @@ import Testing
         do {
             let store = try TestStore.open(directory: dir.path, options: options)
             try Self.populate(store, clock: clock, seed: seed, keys: keys, readings: 900)
-            Self.expectReadsMatchReference(store, keys: keys, seed: seed, "live")
+            try Self.expectReadsMatchReference(store, keys: keys, seed: seed, "live")
             try store.close()
         }
         let store = try TestStore.open(directory: dir.path, options: options)
         defer { try? store.close() }
-        Self.expectReadsMatchReference(store, keys: keys, seed: seed, "reopened")
+        try Self.expectReadsMatchReference(store, keys: keys, seed: seed, "reopened")
     }
 
     @Test func unknownKeyReadsNothing() throws {
@@ -111,10 +111,10 @@ import Testing
         defer { try? store.close() }
         let key = try Key("no/such/key")
         #expect(store.latest(key) == nil)
-        #expect(store.get(key, at: .timeMs(.max)) == nil)
-        #expect(store.get(key, at: .hlc(HLC(rawValue: .max))) == nil)
-        #expect(store.history(key).isEmpty)
-        #expect(store.version(key, seq: 1) == nil)
+        #expect(try store.get(key, at: .timeMs(.max)) == nil)
+        #expect(try store.get(key, at: .hlc(HLC(rawValue: .max))) == nil)
+        #expect(try store.history(key).isEmpty)
+        #expect(try store.version(key, seq: 1) == nil)
         #expect(store.versionCount(key) == 0)
         #expect(throws: StoreError.self) { try store.diff(key) }
     }
@@ -126,15 +126,15 @@ import Testing
         defer { try? store.close() }
         let key = try Key("hist/k")
         for i in 0..<10 { try store.put(key, .int(Int64(i)), sourceTimeMs: 1000 + Int64(i) * 10) }
-        #expect(store.history(key).map(\.seq) == Array((1...10).reversed()))
-        #expect(store.history(key, HistoryQuery(order: .oldestFirst)).map(\.seq) == Array(1...10))
+        #expect(try store.history(key).map(\.seq) == Array((1...10).reversed()))
+        #expect(try store.history(key, HistoryQuery(order: .oldestFirst)).map(\.seq) == Array(1...10))
         // since is inclusive, until exclusive.
-        #expect(store.history(key, HistoryQuery(sinceMs: 1020, untilMs: 1050, order: .oldestFirst)).map(\.seq) == [3, 4, 5])
-        #expect(store.history(key, HistoryQuery(sinceMs: 1020, untilMs: 1050, limit: 2)).map(\.seq) == [5, 4])
-        #expect(store.history(key, HistoryQuery(sinceMs: 1020, limit: 2, order: .oldestFirst)).map(\.seq) == [3, 4])
-        #expect(store.history(key, HistoryQuery(limit: 0)).isEmpty)
-        #expect(store.history(key, HistoryQuery(sinceMs: 2000)).isEmpty)
-        #expect(store.history(key, HistoryQuery(untilMs: 1000)).isEmpty)
+        #expect(try store.history(key, HistoryQuery(sinceMs: 1020, untilMs: 1050, order: .oldestFirst)).map(\.seq) == [3, 4, 5])
+        #expect(try store.history(key, HistoryQuery(sinceMs: 1020, untilMs: 1050, limit: 2)).map(\.seq) == [5, 4])
+        #expect(try store.history(key, HistoryQuery(sinceMs: 1020, limit: 2, order: .oldestFirst)).map(\.seq) == [3, 4])
+        #expect(try store.history(key, HistoryQuery(limit: 0)).isEmpty)
+        #expect(try store.history(key, HistoryQuery(sinceMs: 2000)).isEmpty)
+        #expect(try store.history(key, HistoryQuery(untilMs: 1000)).isEmpty)
     }
 
     @Test func diffOfNumbersGivesTheDelta() throws {

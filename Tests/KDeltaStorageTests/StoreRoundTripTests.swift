@@ -30,10 +30,10 @@ import Testing
     }
 
     /// Every version of every key, by seq.
-    static func snapshot(_ store: Store) -> [Key: [Version]] {
+    static func snapshot(_ store: Store) throws -> [Key: [Version]] {
         var out: [Key: [Version]] = [:]
         for key in store.keys() {
-            out[key] = (1...UInt64(store.versionCount(key))).compactMap { store.version(key, seq: $0) }
+            out[key] = try (1...UInt64(store.versionCount(key))).compactMap { try store.version(key, seq: $0) }
         }
         return out
     }
@@ -61,15 +61,15 @@ import Testing
         do {
             let store = try TestStore.open(directory: dir.path)
             acked = try Self.writeRandom(store, seed: seed, batches: 120, keys: keys)
-            before = Self.snapshot(store)
-            acked.expectPresent(in: store, "before close")
+            before = try Self.snapshot(store)
+            try acked.expectPresent(in: store, "before close")
             try store.close()
         }
         let store = try TestStore.open(directory: dir.path)
         defer { try? store.close() }
         #expect(store.recovery.tornTail == nil)
         #expect(store.recovery.versions == acked.count)
-        let after = Self.snapshot(store)
+        let after = try Self.snapshot(store)
         #expect(after.count == before.count)
         for (key, versions) in before {
             let reopened = after[key] ?? []
@@ -78,10 +78,10 @@ import Testing
                 Issue.record("\(key) seq \(a.seq) changed across reopen: \(a) became \(b)")
             }
         }
-        acked.expectPresent(in: store, "after reopen")
+        try acked.expectPresent(in: store, "after reopen")
         Self.expectChains(after)
         // HLCs increase store-wide in LSN order, not only per key.
-        let byLSN = AcknowledgedWrites.versionsByLSN(store).sorted { $0.key < $1.key }.map(\.value)
+        let byLSN = try AcknowledgedWrites.versionsByLSN(store).sorted { $0.key < $1.key }.map(\.value)
         for (a, b) in zip(byLSN, byLSN.dropFirst()) { #expect(a.hlc < b.hlc, "LSN \(a.lsn) → \(b.lsn)") }
         #expect(store.verify().isIntact)
         #expect(store.verify().versions == acked.count)
@@ -105,7 +105,7 @@ import Testing
         let store = try TestStore.open(directory: dir.path)
         defer { try? store.close() }
         for (i, d) in values.enumerated() {
-            let v = try #require(store.version(key, seq: UInt64(i + 1)))
+            let v = try #require(try store.version(key, seq: UInt64(i + 1)))
             guard case .double(let back) = v.value else { Issue.record("seq \(i + 1) is \(v.value)"); continue }
             #expect(back.bitPattern == d.bitPattern, "seq \(i + 1): \(String(back.bitPattern, radix: 16)) != \(String(d.bitPattern, radix: 16))")
         }
@@ -132,7 +132,7 @@ import Testing
         #expect(store.recovery.segments == segments.count)
         #expect(store.recovery.tornTail == nil)
         #expect(store.recovery.versions == acked.count)
-        acked.expectPresent(in: store, "after reopen")
+        try acked.expectPresent(in: store, "after reopen")
         #expect(store.verify().isIntact)
         // Writing goes on in the last segment and rotates further.
         let more = try StoreRoundTripTests.writeRandom(store, seed: 43, batches: 100, keys: keys, batchMax: 60)
@@ -141,7 +141,7 @@ import Testing
         defer { try? again.close() }
         var all = acked
         all.merge(more)
-        all.expectPresent(in: again, "after second reopen")
+        try all.expectPresent(in: again, "after second reopen")
         #expect(again.recovery.segments > segments.count)
     }
 
@@ -161,7 +161,7 @@ import Testing
         }
         let store = try TestStore.open(directory: dir.path, options: options)
         defer { try? store.close() }
-        acked.expectPresent(in: store, "after reopen")
+        try acked.expectPresent(in: store, "after reopen")
         #expect(store.versionCount(key) == 3001)
         #expect(store.verify().isIntact)
     }

@@ -37,6 +37,15 @@ public protocol FileSystem: Sendable {
     func list(_ path: String) throws(FileSystemError) -> [String]
     /// Whether `path` exists.
     func exists(_ path: String) -> Bool
+    /// The whole file, read-only, for the life of the result. The corresponding C function
+    /// is `mmap` (`PosixFileSystem`); the default reads the file into memory.
+    func mapReadOnly(_ path: String) throws(FileSystemError) -> MappedFile
+}
+
+extension FileSystem {
+    public func mapReadOnly(_ path: String) throws(FileSystemError) -> MappedFile {
+        MappedFile(path: path, copying: try readFile(path))
+    }
 }
 
 /// How to open a file.

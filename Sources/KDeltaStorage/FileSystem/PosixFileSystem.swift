@@ -145,4 +145,17 @@ public struct PosixFileSystem: FileSystem {
     public func exists(_ path: String) -> Bool {
         access(path, F_OK) == 0
     }
+
+    public func mapReadOnly(_ path: String) throws(FileSystemError) -> MappedFile {
+        let fd = try open(path, .read)
+        defer { close(fd) }
+        let size = Int(try self.size(fd))
+        if size == 0 { return MappedFile(path: path, copying: []) }
+        guard let p = mmap(nil, size, PROT_READ, MAP_SHARED, fd.raw, 0), p != MAP_FAILED else {
+            throw FileSystemError(operation: "mmap", path: path, errno: errno)
+        }
+        return MappedFile(path: path, bytes: UnsafeRawBufferPointer(start: p, count: size)) { b in
+            _ = munmap(UnsafeMutableRawPointer(mutating: b.baseAddress), b.count)
+        }
+    }
 }

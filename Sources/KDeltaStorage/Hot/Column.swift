@@ -35,6 +35,29 @@ struct Column<T: BitwiseCopyable> {
         return base![i]
     }
 
+    /// Removes the first `n` values and shrinks the buffer to fit what is left (doubling
+    /// from 16), so memory freed by a cut goes back to the allocator.
+    mutating func removeFirst(_ n: Int) {
+        precondition(n >= 0 && n <= count, "removeFirst(\(n)) of a column of \(count)")
+        let left = count - n
+        var newCapacity = 16
+        while newCapacity < left { newCapacity *= 2 }
+        let p = UnsafeMutablePointer<T>.allocate(capacity: newCapacity)
+        if let old = base {
+            if left > 0 { p.moveInitialize(from: old + n, count: left) }
+            old.deallocate()
+        }
+        base = p
+        count = left
+        capacity = newCapacity
+    }
+
+    /// Sets the value at `i`.
+    mutating func set(_ i: Int, _ v: T) {
+        precondition(i >= 0 && i < count, "column index \(i) outside 0..<\(count)")
+        base![i] = v
+    }
+
     /// The last value, if any.
     var last: T? { count > 0 ? base![count - 1] : nil }
 

@@ -44,6 +44,42 @@ final class HotTier: @unchecked Sendable {
         lastLSN = lsn
     }
 
+    /// Accounts for `n` versions a cut moved to a block.
+    func removed(_ n: Int) {
+        versionCount -= n
+        measuredBytes = nil
+    }
+
+    /// The last measured `memoryBytes` and the version count then: the write path checks
+    /// the budget against this, re-measured every `budgetCheckVersions` appends (a
+    /// measure walks every series).
+    private var measuredBytes: Int? = nil
+    private var measuredAtCount = 0
+    static let budgetCheckVersions = 16_384
+
+    /// `memoryBytes`, re-measured at most every `budgetCheckVersions` versions; in between
+    /// the last measure plus 72 bytes per version appended since (65 B of columns and the
+    /// average doubling slack rounded down, so the budget is reached no later than measured).
+    var memoryBytesEstimate: Int {
+        if let m = measuredBytes, abs(versionCount - measuredAtCount) < Self.budgetCheckVersions {
+            return m + max(0, versionCount - measuredAtCount) * 72
+        }
+        let m = memoryBytes
+        measuredBytes = m
+        measuredAtCount = versionCount
+        return m
+    }
+
+    /// Recovery: sets the LSN applied last when the WAL tail is empty after a checkpoint.
+    func restoreLastLSN(_ lsn: UInt64) {
+        if lsn > lastLSN { lastLSN = lsn }
+    }
+
+    /// Recovery: the highest HLC found in blocks.
+    func restoreMaxHLC(_ h: HLC) {
+        if h > maxHLC { maxHLC = h }
+    }
+
     /// Approximate heap bytes of all series and the index.
     var memoryBytes: Int {
         series.reduce(0) { $0 + $1.memoryBytes } + seriesByKey.capacity * 48 + series.capacity * 8

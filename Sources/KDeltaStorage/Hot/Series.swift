@@ -17,7 +17,15 @@ final class Series: @unchecked Sendable {
     /// The key's UTF-8 bytes, hashed into every version id.
     let keyUTF8: [UInt8]
 
-    /// `seq` of the first version held (1 until retention drops older ones).
+    /// `seq` of the first version held in memory (1 until a cut moves older ones to
+    /// blocks).
+    private(set) var hotFirstSeq: UInt64 = 1
+    /// The id of version `hotFirstSeq - 1` (in a block, or dropped), if there is one.
+    private(set) var hotParent: VersionID? = nil
+    /// The series' chunks in block files, in seq order, covering `firstSeq ..<
+    /// hotFirstSeq` without gaps. Written under the state lock, like the columns.
+    private(set) var chunks: [ChunkRef] = []
+    /// The first seq still kept (older ones were dropped by retention).
     private(set) var firstSeq: UInt64 = 1
     // Columns are raw buffers (`Column`); `@exclusivity(unchecked)` because the store's
     // locking already guarantees one writer and no reader during a write, and the dynamic
@@ -50,7 +58,12 @@ final class Series: @unchecked Sendable {
     @exclusivity(unchecked) var latestStamp: UInt64 = 0
 
     func cacheLatest() {
-        latest = count > 0 ? version(at: count - 1) : nil
+        if count > 0 { latest = version(at: count - 1) }
+    }
+
+    /// Sets the newest version when it lives in a block (recovery).
+    func setLatest(_ v: Version?) {
+        latest = v
     }
 
     /// The writer's view of the tail, including versions prepared but not yet applied.
@@ -73,12 +86,14 @@ final class Series: @unchecked Sendable {
         lsns.deallocate()
     }
 
-    /// Number of versions held.
+    /// Number of versions held in memory.
     var count: Int { ids.count }
+    /// Number of versions kept, in blocks and in memory.
+    var totalCount: Int { Int(nextSeq - firstSeq) }
     /// `seq` the next version gets.
-    var nextSeq: UInt64 { firstSeq + UInt64(ids.count) }
+    var nextSeq: UInt64 { hotFirstSeq + UInt64(ids.count) }
     /// The newest version's id.
-    var lastID: VersionID? { ids.last }
+    var lastID: VersionID? { ids.last ?? hotParent }
     /// The newest version's time, for order checks.
     var lastTimeMs: Int64? { times.last }
 
@@ -110,7 +125,72 @@ final class Series: @unchecked Sendable {
     /// Forgets versions the writer prepared but could not commit.
     func resetWriterTail() {
         writerNextSeq = nextSeq
-        writerLastID = ids.last
+        writerLastID = lastID
+    }
+
+    /// Recovery: the series as the catalog left it at the checkpoint, before its chunks
+    /// are attached and the WAL tail appended.
+    func restore(firstSeq: UInt64, nextSeq: UInt64, lastID: VersionID?) {
+        precondition(count == 0 && chunks.isEmpty, "restore of \(key) after versions were added")
+        self.firstSeq = firstSeq
+        hotFirstSeq = nextSeq
+        hotParent = lastID
+        writerNextSeq = nextSeq
+        writerLastID = lastID
+    }
+
+    /// Recovery: attaches a chunk read from a block; chunks arrive in seq order.
+    func attach(_ chunk: ChunkRef) {
+        chunks.append(chunk)
+    }
+
+    /// The cut: versions `hotFirstSeq ..< hotFirstSeq + n` are now in `chunk`; forgets
+    /// them from memory and gives the columns back to the allocator.
+    func moveToBlock(_ n: Int, chunk: ChunkRef) {
+        let e = chunk.entry
+        precondition(n > 0 && n <= count, "cut of \(n) versions of \(key), \(count) held")
+        precondition(e.firstSeq == hotFirstSeq && e.count == n, "chunk \(e.firstSeq)+\(e.count) does not match the hot prefix \(hotFirstSeq)+\(n) of \(key)")
+        hotParent = ids[n - 1]
+        hlcs.removeFirst(n)
+        times.removeFirst(n)
+        tags.removeFirst(n)
+        payloads.removeFirst(n)
+        ids.removeFirst(n)
+        lsns.removeFirst(n)
+        if !objects.isEmpty {
+            // Strings and documents: keep those still referenced, renumbered.
+            var kept: [Value] = []
+            for i in 0..<count {
+                let tag = ValueTag(rawValue: tags[i] & 0x0F)!
+                if tag == .string || tag == .document {
+                    let old = Int(payloads[i])
+                    payloads.set(i, UInt64(kept.count))
+                    kept.append(objects[old])
+                }
+            }
+            objects = kept
+        }
+        hotFirstSeq += UInt64(n)
+        chunks.append(chunk)
+        timesSorted = true
+        for i in 1..<max(1, count) where times[i] < times[i - 1] { timesSorted = false; break }
+        timeOrder = nil
+    }
+
+    /// Number of leading in-memory versions with an LSN at or below `lsn`.
+    func hotCount(throughLSN lsn: UInt64) -> Int {
+        lsns.upperBound(lsn)
+    }
+
+    /// The hot prefix of `n` versions as a chunk to write.
+    func chunkInput(prefix n: Int) -> ChunkInput {
+        var input = ChunkInput(seriesID: id, key: key, firstSeq: hotFirstSeq, parent: hotParent)
+        input.reserve(n)
+        for i in 0..<n {
+            let v = version(at: i)
+            input.append(hlc: v.hlc.rawValue, time: times[i], hasSourceTime: v.sourceTimeMs != nil, value: v.value, id: ids[i], lsn: lsns[i])
+        }
+        return input
     }
 
     /// The version at position `i` (0 = oldest held).
@@ -126,15 +206,15 @@ final class Series: @unchecked Sendable {
         }
         let hlc = HLC(rawValue: hlcs[i])
         return Version(
-            key: key, seq: firstSeq + UInt64(i), hlc: hlc,
+            key: key, seq: hotFirstSeq + UInt64(i), hlc: hlc,
             sourceTimeMs: tag & Self.flagSourceTime != 0 ? times[i] : nil,
-            value: value, parent: i > 0 ? ids[i - 1] : nil, id: ids[i], lsn: lsns[i])
+            value: value, parent: i > 0 ? ids[i - 1] : hotParent, id: ids[i], lsn: lsns[i])
     }
 
-    /// Position of the version with `seq`, if held.
+    /// Position of the version with `seq`, if held in memory.
     func index(ofSeq seq: UInt64) -> Int? {
-        guard seq >= firstSeq, seq < nextSeq else { return nil }
-        return Int(seq - firstSeq)
+        guard seq >= hotFirstSeq, seq < nextSeq else { return nil }
+        return Int(seq - hotFirstSeq)
     }
 
     /// Position of the last version written at or before `hlc`: a binary search, since
@@ -174,6 +254,12 @@ final class Series: @unchecked Sendable {
     /// Time of the version at `i`.
     func time(at i: Int) -> Int64 { times[i] }
 
+    /// The HLC of the version at `i`.
+    func hlc(at i: Int) -> HLC { HLC(rawValue: hlcs[i]) }
+
+    /// The LSN of the version at `i`.
+    func lsn(at i: Int) -> UInt64 { lsns[i] }
+
     /// The stored id at `i`.
     func id(at i: Int) -> VersionID { ids[i] }
 
@@ -181,7 +267,7 @@ final class Series: @unchecked Sendable {
     var memoryBytes: Int {
         hlcs.memoryBytes + times.memoryBytes + tags.memoryBytes + payloads.memoryBytes
             + ids.memoryBytes + lsns.memoryBytes + objects.capacity * 24 + keyUTF8.capacity + 160
-            + (timeOrder?.capacity ?? 0) * 4
+            + (timeOrder?.capacity ?? 0) * 4 + chunks.capacity * 16
     }
 
     private func sortedOrder() -> [Int32] {

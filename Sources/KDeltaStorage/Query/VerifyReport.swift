@@ -8,9 +8,19 @@ public struct VerifyReport: Sendable, Equatable {
     public var versions: Int
     /// The first broken link of each damaged key, in key order; empty when history is intact.
     public var brokenLinks: [BrokenLink]
+    /// Block chunks that could not be read at all (checksum or format damage), one message
+    /// each naming the file, key and offset.
+    public var unreadable: [String] = []
 
-    /// True when every recomputed id matches the stored one.
-    public var isIntact: Bool { brokenLinks.isEmpty }
+    public init(keys: Int, versions: Int, brokenLinks: [BrokenLink], unreadable: [String] = []) {
+        self.keys = keys
+        self.versions = versions
+        self.brokenLinks = brokenLinks
+        self.unreadable = unreadable
+    }
+
+    /// True when every recomputed id matches the stored one and every block was readable.
+    public var isIntact: Bool { brokenLinks.isEmpty && unreadable.isEmpty }
 }
 
 /// A version whose stored id does not match the hash of its content and its parent's id:

@@ -12,6 +12,15 @@ public struct RecoveryReport: Sendable {
     public var incompleteSegment: String?
     /// Time to open, in milliseconds.
     public var durationMs: Double
+    /// Block files opened, and the versions they hold.
+    public var blocks = 0
+    public var blockVersions = 0
+    /// Files no manifest named (a cut or compaction interrupted before its manifest was
+    /// written: their data is still in the WAL or in the blocks they were to replace),
+    /// removed.
+    public var orphansRemoved: [String] = []
+    /// Damaged block chunks met while opening (their versions cannot be read).
+    public var damagedChunks: [String] = []
 
     /// One line per finding, for logs and `kdelta-edge` output; empty when clean.
     public var findings: [String] {
@@ -21,6 +30,10 @@ public struct RecoveryReport: Sendable {
         }
         if let s = incompleteSegment {
             out.append("removed WAL segment \(s), whose creation was interrupted (it held no records)")
+        }
+        out.append(contentsOf: damagedChunks)
+        for o in orphansRemoved {
+            out.append("removed \(o), left by a cut or compaction that was interrupted before its checkpoint (its data is still in the WAL or the older blocks)")
         }
         return out
     }

@@ -5,6 +5,10 @@ public enum StorageLimits {
     /// sync the directory) is rare at sensor rates, small enough that a Pi's SD card does not
     /// hold much dead log between checkpoints.
     public static let walSegmentBytesDefault = 32 * 1024 * 1024
+    /// Default hot-tier budget: 64 MiB holds ~600K numeric versions (106 B each with the
+    /// columns' doubling slack), minutes of data at 1,000 readings/s, small for a Pi 4's
+    /// 1-8 GB.
+    public static let hotMemoryBudgetBytesDefault = 64 * 1024 * 1024
     /// The smallest segment a store accepts (tests use small ones to force rotation).
     public static let walSegmentBytesMin = 64 * 1024
     /// Segments bigger than this are not ours (the largest configurable segment is 1 GiB).

@@ -4,15 +4,15 @@ extension Store {
     /// The difference between versions `fromSeq` and `toSeq` of `key`. Without seqs: the
     /// previous version against the newest; with only `fromSeq`: it against the newest.
     public func diff(_ key: Key, from fromSeq: UInt64? = nil, to toSeq: UInt64? = nil) throws(StoreError) -> VersionDiff {
-        let count = UInt64(versionCount(key))
-        guard count > 0 else { throw StoreError(.notFound, "key \(key) has no versions; `kdelta-edge log` lists what is stored") }
+        guard let kept = seqRange(key) else { throw StoreError(.notFound, "key \(key) has no versions; `kdelta-edge log` lists what is stored") }
+        let count = kept.upperBound
         let toSeqResolved = toSeq ?? count
         let fromSeqResolved = fromSeq ?? (toSeqResolved > 1 ? toSeqResolved - 1 : toSeqResolved)
-        guard let a = version(key, seq: fromSeqResolved) else {
-            throw StoreError(.notFound, "key \(key) has no version \(fromSeqResolved); it has versions 1 to \(count)")
+        guard let a = try version(key, seq: fromSeqResolved) else {
+            throw StoreError(.notFound, "key \(key) has no version \(fromSeqResolved); it has versions \(kept.lowerBound) to \(count)")
         }
-        guard let b = version(key, seq: toSeqResolved) else {
-            throw StoreError(.notFound, "key \(key) has no version \(toSeqResolved); it has versions 1 to \(count)")
+        guard let b = try version(key, seq: toSeqResolved) else {
+            throw StoreError(.notFound, "key \(key) has no version \(toSeqResolved); it has versions \(kept.lowerBound) to \(count)")
         }
         return VersionDiff(from: a, to: b, change: Self.change(from: a.value, to: b.value))
     }

@@ -19,9 +19,15 @@ public final class Store: @unchecked Sendable {
     let fs: any FileSystem
     let state = PThreadRWLock()
     let hot: HotTier
-    let manifest: Manifest
+    /// The manifest on disk; replaced only by a checkpoint, under `cutMutex`.
+    @exclusivity(unchecked) var manifest: Manifest
+    /// Serialises cuts and checkpoints (the `compact` command, the budget's cutter).
+    let cutMutex = PThreadMutex()
+    /// Cuts done since open.
+    @exclusivity(unchecked) var cutsDone = 0
     private let lock: DirectoryLock?
-    private let writer: WALWriter?
+    let writer: WALWriter?
+    private var cutter: HotBudgetCutter?
     private var committer: GroupCommitter?
     private var flusher: IntervalFlusher?
 
@@ -34,8 +40,11 @@ public final class Store: @unchecked Sendable {
     @exclusivity(unchecked) private var resolved: [Series] = []
     @exclusivity(unchecked) private var prepared: [PreparedVersion] = []
 
-    private let statusMutex = PThreadMutex()
+    let statusMutex = PThreadMutex()
     private var poisonError: StoreError?
+    /// Automatic cuts that failed, and the last failure's message (for stats).
+    var cutFailures = 0
+    var lastCutError: String? = nil
     private var isClosed = false
 
     private struct PreparedVersion {
@@ -106,19 +115,33 @@ public final class Store: @unchecked Sendable {
         }
 
         let hot = HotTier()
+        let tiers = try TierRecovery.load(fs: fs, directory: directory, manifest: manifest, into: hot, removeOrphans: !options.readOnly)
+        let checkpoint = manifest.checkpointLSN
         let replay = try WALReplay.run(fs: fs, dataDirectory: directory, manifest: manifest) { (batch, file, offset) throws(StoreError) in
+            // Records up to the checkpoint are in the blocks already.
+            if batch.firstLSN + UInt64(batch.entries.count) - 1 <= checkpoint { return }
             try apply(batch, to: hot, file: file, offset: offset, directory: directory)
         }
-
+        if replay.nextLSN <= checkpoint {
+            throw StoreError(
+                .corruptWAL,
+                "the WAL of \(directory) ends at LSN \(replay.nextLSN - 1), before the checkpoint at LSN \(checkpoint) the manifest records: WAL segments are missing. Restore them from a backup, or run `kdelta-edge repair --data-dir \(directory)`.",
+                file: directory + "/" + WALFormat.directoryName)
+        }
+        hot.restoreLastLSN(checkpoint)
         for s in hot.series { s.cacheLatest() }
         var writer: WALWriter? = nil
         if !options.readOnly {
             writer = try openForWriting(fs: fs, directory: directory, manifest: manifest, replay: replay, options: options)
         }
-        let report = RecoveryReport(
+        var report = RecoveryReport(
             records: replay.records, versions: replay.versions, segments: replay.segments.count,
             tornTail: replay.tornTail, incompleteSegment: replay.incompleteSegment,
             durationMs: Double(MonotonicClock.nowNs() - started) / 1e6)
+        report.blocks = tiers.blocks
+        report.blockVersions = tiers.versions
+        report.orphansRemoved = tiers.orphansRemoved
+        report.damagedChunks = tiers.damaged
         let store = Store(directory: directory, options: options, fs: fs, lock: lock, manifest: manifest, hot: hot,
                           writer: writer, nextLSN: replay.nextLSN, recovery: report)
         if writer != nil { store.startWriting() }
@@ -179,7 +202,8 @@ public final class Store: @unchecked Sendable {
                 firstLSN: replay.nextLSN, segmentBytes: options.walSegmentBytes)
             return WALWriter(fs: fs, directory: walDir, storeID: manifest.storeID, segmentBytes: options.walSegmentBytes,
                              policy: options.fsync, segmentNumber: number, fd: fd,
-                             offset: Int64(WALFormat.segmentHeaderBytes), lastLSN: replay.nextLSN - 1)
+                             offset: Int64(WALFormat.segmentHeaderBytes), lastLSN: replay.nextLSN - 1,
+                             segmentStarts: [(number, replay.nextLSN)])
         }
         let path = walDir + "/" + WALFormat.segmentFileName(last)
         let fd: FileDescriptor
@@ -195,7 +219,8 @@ public final class Store: @unchecked Sendable {
         }
         return WALWriter(fs: fs, directory: walDir, storeID: manifest.storeID, segmentBytes: options.walSegmentBytes,
                          policy: options.fsync, segmentNumber: last, fd: fd, offset: replay.endOffset,
-                         lastLSN: replay.nextLSN - 1)
+                         lastLSN: replay.nextLSN - 1,
+                         segmentStarts: Array(zip(replay.segments, replay.segmentFirstLSNs).map { (number: $0.0, firstLSN: $0.1) }))
     }
 
     private func startWriting() {
@@ -203,6 +228,15 @@ public final class Store: @unchecked Sendable {
             groupReadingsMax: options.groupReadingsMax, groupWaitMs: options.groupWaitMs,
             queueReadingsMax: options.queueReadingsMax, fullBehavior: options.queueFullBehavior
         ) { [unowned self] group in self.commitGroup(group) }
+        if options.hotMemoryBudgetBytes > 0 {
+            cutter = HotBudgetCutter { [unowned self] in
+                do throws(StoreError) { try self.cut() } catch {
+                    // A failed cut leaves the hot tier as it was; it is retried at the next
+                    // trigger and counted.
+                    self.statusMutex.withLock { self.cutFailures += 1; self.lastCutError = error.message }
+                }
+            }
+        }
         if case .interval(let ms) = options.fsync, let writer {
             flusher = IntervalFlusher(intervalMs: ms) { [unowned self] in
                 do throws(StoreError) { try writer.sync() } catch { self.poison(error) }
@@ -276,6 +310,7 @@ public final class Store: @unchecked Sendable {
             return
         }
         guard let writer else { preconditionFailure("commit on a read-only store") }
+        var overBudget = false
         var total = 0
         var newSeries: [Series] = []
         var newByKey: [Key: Series] = [:]
@@ -346,7 +381,9 @@ public final class Store: @unchecked Sendable {
                 s.latestStamp = firstLSN
                 s.cacheLatest()
             }
+            overBudget = options.hotMemoryBudgetBytes > 0 && hot.memoryBytesEstimate > options.hotMemoryBudgetBytes
         }
+        if overBudget { cutter?.trigger() }
         clock = hlcClock
         nextLSN = lastLSN + 1
         var lsn = firstLSN
@@ -399,6 +436,8 @@ public final class Store: @unchecked Sendable {
         }
         if already { return }
         committer?.close()
+        cutter?.stop()
+        cutter = nil
         flusher?.stop()
         flusher = nil
         if let writer {

@@ -18,6 +18,11 @@ public struct StoreOptions: Sendable {
     public var queueFullBehavior: QueueFullBehavior = .wait
     /// Size of a WAL segment file. Default 32 MiB.
     public var walSegmentBytes: Int = StorageLimits.walSegmentBytesDefault
+    /// Heap bytes the hot tier may hold before its versions are cut into a warm block
+    /// (in the background; `Store.cut()` does it at once). Default 64 MiB; 0 turns the
+    /// automatic cut off. A crash loses nothing: the versions are in the WAL until the
+    /// block and its checkpoint are durable.
+    public var hotMemoryBudgetBytes: Int = StorageLimits.hotMemoryBudgetBytesDefault
     /// Open for reading only: no lock is taken for writing, nothing is repaired or written.
     public var readOnly: Bool = false
     /// Where wall-clock time comes from. Default: the system clock.

@@ -17,6 +17,8 @@ public struct TornTail: Sendable, Equatable {
 struct WALReplayResult {
     /// Numbers of the live segments, oldest first (without an incomplete last one).
     var segments: [UInt64] = []
+    /// The first LSN of each of `segments`.
+    var segmentFirstLSNs: [UInt64] = []
     /// Where the valid records of the last segment end.
     var endOffset: Int64 = Int64(WALFormat.segmentHeaderBytes)
     /// The LSN the next version gets.
@@ -62,6 +64,7 @@ enum WALReplay {
                 throw corrupt(walDir + "/" + WALFormat.segmentFileName(expectedNumber), 0, "the segment is missing; \(WALFormat.segmentFileName(number)) follows")
             }
             let buffer = try WALSegmentFile.readAll(fs: fs, path: path)
+            let segmentFirstLSN = result.nextLSN
             let outcome: Result<WALScanEnd, StoreError> = buffer.withUnsafeBytes { buf in
               do throws(StoreError) {
                 let header: WALSegmentHeader
@@ -111,6 +114,7 @@ enum WALReplay {
             let end = try outcome.get()
             if result.incompleteSegment != nil { break }
             result.segments.append(number)
+            result.segmentFirstLSNs.append(segmentFirstLSN)
             switch end {
             case .clean(let offset):
                 result.endOffset = Int64(offset)

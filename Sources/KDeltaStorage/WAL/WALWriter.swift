@@ -28,11 +28,17 @@ final class WALWriter: @unchecked Sendable {
     private(set) var rotations = 0
     /// fsyncs issued, for the "readings per fsync" figure.
     private var syncCountValue = 0
+    /// The live segments and the LSN each starts at, oldest first (guarded by
+    /// `countersLock`): a checkpoint finds from it which segments it can remove.
+    private var segmentStarts: [(number: UInt64, firstLSN: UInt64)]
 
     /// Continues writing segment `number` (already open as `fd`) at `offset`; every LSN up to
     /// `lastLSN` is on disk.
     init(fs: any FileSystem, directory: String, storeID: UInt64, segmentBytes: Int, policy: FsyncPolicy,
-         segmentNumber: UInt64, fd: FileDescriptor, offset: Int64, lastLSN: UInt64) {
+         segmentNumber: UInt64, fd: FileDescriptor, offset: Int64, lastLSN: UInt64,
+         segmentStarts: [(number: UInt64, firstLSN: UInt64)]) {
+        precondition(segmentStarts.last?.number == segmentNumber, "the live segments must end with the current one")
+        self.segmentStarts = segmentStarts
         self.fs = fs
         self.directory = directory
         self.storeID = storeID
@@ -141,7 +147,32 @@ final class WALWriter: @unchecked Sendable {
             segmentNumber = next
             offset = Int64(WALFormat.segmentHeaderBytes)
         }
+        countersLock.withLock { segmentStarts.append((next, firstLSN)) }
         rotations += 1
+    }
+
+    /// The live segment that holds (or, not yet written, will hold) `lsn`.
+    func segment(holding lsn: UInt64) -> (number: UInt64, firstLSN: UInt64) {
+        countersLock.withLock {
+            segmentStarts.last(where: { $0.firstLSN <= lsn }) ?? segmentStarts[0]
+        }
+    }
+
+    /// Live segments, oldest first.
+    var liveSegments: [(number: UInt64, firstLSN: UInt64)] { countersLock.withLock { segmentStarts } }
+
+    /// Removes the segments numbered below `number` (never the current one) once a
+    /// checkpoint made them unnecessary, then syncs the directory. Returns how many.
+    func removeSegments(before number: UInt64) throws(StoreError) -> Int {
+        let doomed = countersLock.withLock { segmentStarts.filter { $0.number < number && $0.number != segmentNumber } }
+        guard !doomed.isEmpty else { return 0 }
+        for s in doomed {
+            let path = directory + "/" + WALFormat.segmentFileName(s.number)
+            do { try fs.remove(path) } catch { throw StoreError.io(error, while: "removing WAL segment \(path) after a checkpoint") }
+            countersLock.withLock { segmentStarts.removeAll { $0.number == s.number } }
+        }
+        do { try fs.syncDirectory(directory) } catch { throw StoreError.io(error, while: "syncing \(directory) after removing WAL segments") }
+        return doomed.count
     }
 
     /// Syncs (unless the policy is `never` and `force` is false) and closes the segment.

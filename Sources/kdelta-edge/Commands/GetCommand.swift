@@ -20,7 +20,12 @@ struct GetCommand: ParsableCommand {
         let k = try parseKey(key)
         let point = try at.map(TimeArgument.parsePoint)
         let store = try location.openForReading()
-        let found = point.map { store.get(k, at: $0) } ?? store.latest(k)
+        let found: Version?
+        if let point {
+            do { found = try store.get(k, at: point) } catch { throw failure(error) }
+        } else {
+            found = store.latest(k)
+        }
         guard let v = found else {
             if store.versionCount(k) == 0 {
                 throw failure("key \(k) has no versions in \(location.directory); `kdelta-edge keys` lists the stored keys")

@@ -39,7 +39,8 @@ struct LogCommand: ParsableCommand {
         if store.versionCount(k) == 0 {
             throw failure("key \(k) has no versions in \(location.directory); `kdelta-edge keys` lists the stored keys")
         }
-        let versions = store.history(k, query)
+        let versions: [Version]
+        do { versions = try store.history(k, query) } catch { throw failure(error) }
         if location.json {
             print(JSONValue.array(versions.map(VersionOutput.json)).canonicalText)
             return

@@ -1,0 +1,114 @@
+import KDeltaCodec
+import KDeltaModel
+
+/// An open, immutable block file: its header and directory checked at open, each chunk's
+/// checksum checked the first time the chunk is read (docs/format/block.md,
+/// "Corruption"). The bytes are memory-mapped (`FileSystem.mapReadOnly`): reading a
+/// chunk touches only its pages.
+final class BlockFile: @unchecked Sendable {
+    let number: UInt64
+    let level: UInt8
+    let path: String
+    let entries: [ChunkEntry]
+    private let file: MappedFile
+    private let verifiedLock = PThreadMutex()
+    private var verified: [Bool]
+
+    var byteCount: Int64 { Int64(file.bytes.count) }
+
+    private init(number: UInt64, level: UInt8, path: String, entries: [ChunkEntry], file: MappedFile) {
+        self.number = number
+        self.level = level
+        self.path = path
+        self.entries = entries
+        self.file = file
+        self.verified = Array(repeating: false, count: entries.count)
+    }
+
+    /// Opens and checks block `number` of the store `storeID`; `expectedBytes` is the size
+    /// the manifest recorded.
+    static func open(fs: any FileSystem, directory: String, number: UInt64, storeID: UInt64, expectedBytes: Int64?) throws(StoreError) -> BlockFile {
+        let path = directory + "/" + BlockFormat.fileName(number)
+        func corrupt(_ offset: Int, _ why: String) -> StoreError {
+            StoreError(
+                .corruptFile,
+                "block file \(path) is damaged at offset \(offset) (\(why)). The data in it cannot be read; restore the file from a backup, or move it aside and run `kdelta-edge repair` to continue without it.",
+                file: path, offset: Int64(offset))
+        }
+        let file: MappedFile
+        do { file = try fs.mapReadOnly(path) } catch { throw StoreError.io(error, while: "opening block file \(path)") }
+        let b = file.bytes
+        if let expectedBytes, Int64(b.count) != expectedBytes {
+            throw corrupt(b.count, "it has \(b.count) bytes, the manifest recorded \(expectedBytes)")
+        }
+        let header: BlockHeader
+        switch BlockHeader.decode(b) {
+        case .success(let h): header = h
+        case .failure(let e): throw corrupt(0, "header: \(e)")
+        }
+        guard header.storeID == storeID else {
+            throw StoreError(.corruptFile, "block file \(path) belongs to another store (store id \(hex64(header.storeID)), this one is \(hex64(storeID))); move it out of \(directory)", file: path, offset: 16)
+        }
+        guard header.number == number else { throw corrupt(20, "the header says block \(header.number)") }
+        guard b.count >= BlockFormat.headerBytes + BlockFormat.trailerBytes else {
+            throw corrupt(b.count, "the file ends before its trailer")
+        }
+        let trailerStart = b.count - BlockFormat.trailerBytes
+        guard Array(b[(b.count - 8)..<b.count]) == BlockFormat.trailerMagic else {
+            throw corrupt(b.count - 8, "the trailer magic is missing: the file was not written to its end")
+        }
+        var entries: [ChunkEntry] = []
+        do throws(CodecError) {
+            var t = ByteReader(b, offset: trailerStart)
+            let dirOffset = Int(try t.readLE(UInt64.self))
+            let dirLength = Int(try t.readLE(UInt32.self))
+            let dirCRC = try t.readLE(UInt32.self)
+            guard dirOffset >= BlockFormat.headerBytes, dirOffset <= trailerStart, dirLength == trailerStart - dirOffset else {
+                throw CodecError.malformed(offset: trailerStart, what: "the directory at \(dirOffset)+\(dirLength) does not end at the trailer (\(trailerStart))")
+            }
+            let dirBytes = UnsafeRawBufferPointer(rebasing: b[dirOffset..<trailerStart])
+            let computed = CRC32C.checksum(dirBytes)
+            guard computed == dirCRC else {
+                throw CodecError.malformed(offset: dirOffset, what: "the directory checksum is \(hex(dirCRC)), computed \(hex(computed))")
+            }
+            var r = ByteReader(b, offset: dirOffset)
+            let count = Int(try r.readLE(UInt32.self))
+            for _ in 0..<count {
+                let e = try ChunkEntry.decode(&r, fileBytes: Int64(dirOffset))
+                entries.append(e)
+            }
+            guard r.offset == trailerStart else {
+                throw CodecError.malformed(offset: r.offset, what: "\(trailerStart - r.offset) bytes follow the last directory entry")
+            }
+        } catch {
+            throw corrupt(error.offset ?? 0, "directory: \(error)")
+        }
+        return BlockFile(number: number, level: header.level, path: path, entries: entries, file: file)
+    }
+
+    /// The bytes of chunk `index`, checked against their CRC-32C the first time.
+    func chunkBytes(_ index: Int) throws(StoreError) -> UnsafeRawBufferPointer {
+        let e = entries[index]
+        let bytes = UnsafeRawBufferPointer(rebasing: file.bytes[Int(e.offset)..<(Int(e.offset) + e.length)])
+        if verifiedLock.withLock({ verified[index] }) { return bytes }
+        let computed = CRC32C.checksum(bytes)
+        guard computed == e.crc else {
+            throw StoreError(
+                .corruptFile,
+                "block file \(path) is damaged: the chunk of \(e.key) (seq \(e.firstSeq)...\(e.lastSeq)) at offset \(e.offset) has checksum \(hex(computed)), the directory says \(hex(e.crc)). Its \(e.count) versions cannot be read; restore the file from a backup.",
+                file: path, offset: e.offset)
+        }
+        verifiedLock.withLock { verified[index] = true }
+        return bytes
+    }
+
+    /// The error for a chunk whose checksum matched but whose column failed to decode
+    /// (a bug or a damaged file written by a faulty writer).
+    func undecodable(_ index: Int, _ column: ChunkEntry.Column, _ error: CodecError) -> StoreError {
+        let e = entries[index]
+        return StoreError(
+            .corruptFile,
+            "block file \(path): the \(column) column of the chunk of \(e.key) at offset \(e.offset) cannot be decoded (\(error)).",
+            file: path, offset: e.offset)
+    }
+}

@@ -1,0 +1,226 @@
+import KDeltaCodec
+import KDeltaModel
+
+/// Reads one series' chunk of a block: whole columns for scans, a few frames for point
+/// lookups (the column codecs decode ranges frame by frame, docs/format/columns.md).
+struct ChunkReader {
+    let block: BlockFile
+    let index: Int
+    let entry: ChunkEntry
+    private let bytes: UnsafeRawBufferPointer
+
+    init(block: BlockFile, index: Int) throws(StoreError) {
+        self.block = block
+        self.index = index
+        self.entry = block.entries[index]
+        self.bytes = try block.chunkBytes(index)
+    }
+
+    var count: Int { entry.count }
+
+    private func column(_ c: ChunkEntry.Column) -> UnsafeRawBufferPointer {
+        UnsafeRawBufferPointer(rebasing: bytes[entry.columnRange(c)])
+    }
+
+    private func check<T>(_ c: ChunkEntry.Column, _ body: () throws(CodecError) -> T) throws(StoreError) -> T {
+        do throws(CodecError) { return try body() } catch { throw block.undecodable(index, c, error) }
+    }
+
+    /// Times (source time, or wall time of the HLC) of `range`.
+    func times(_ range: Range<Int>) throws(StoreError) -> [Int64] {
+        let col = column(.times), n = count
+        return try check(.times) { () throws(CodecError) in try TimeColumn.decode(col, count: n, range: range) }
+    }
+
+    func hlcs(_ range: Range<Int>) throws(StoreError) -> [UInt64] {
+        let col = column(.hlcs), n = count
+        return try check(.hlcs) { () throws(CodecError) in try TimeColumn.decode(col, count: n, range: range) }.map { UInt64(bitPattern: $0) }
+    }
+
+    func lsns(_ range: Range<Int>) throws(StoreError) -> [UInt64] {
+        let col = column(.lsns), n = count
+        return try check(.lsns) { () throws(CodecError) in try TimeColumn.decode(col, count: n, range: range) }.map { UInt64(bitPattern: $0) }
+    }
+
+    func sourceFlags(_ range: Range<Int>) throws(StoreError) -> [Bool] {
+        if entry.flags & ChunkEntry.flagAllSourceTimes != 0 { return Array(repeating: true, count: range.count) }
+        if entry.flags & ChunkEntry.flagNoSourceTimes != 0 { return Array(repeating: false, count: range.count) }
+        let col = column(.sourceFlags), n = count
+        return try check(.sourceFlags) { () throws(CodecError) in try BoolColumn.decode(col, count: n, range: range) }
+    }
+
+    /// The value tags of every version (mixed chunks only).
+    private func allTags() throws(StoreError) -> [Int64] {
+        let col = column(.tags), n = count
+        return try check(.tags) { () throws(CodecError) in try IntColumn.decode(col, count: n) }
+    }
+
+    /// Values of `range` in the column of `tag`, counted within that column.
+    private func typedValues(_ tag: ValueTag, _ range: Range<Int>, total: Int) throws(StoreError) -> [Value] {
+        switch tag {
+        case .double:
+            let col = column(.doubles)
+            return try check(.doubles) { () throws(CodecError) in try DoubleColumn.decode(col, count: total, range: range) }.map { .double($0) }
+        case .int:
+            let col = column(.ints)
+            return try check(.ints) { () throws(CodecError) in try IntColumn.decode(col, count: total, range: range) }.map { .int($0) }
+        case .bool:
+            let col = column(.bools)
+            return try check(.bools) { () throws(CodecError) in try BoolColumn.decode(col, count: total, range: range) }.map { .bool($0) }
+        case .string, .document:
+            let col = column(.bytes)
+            let blobs = try check(.bytes) { () throws(CodecError) in try BytesColumn.decode(col, count: total, range: range) }
+            var out: [Value] = []
+            out.reserveCapacity(blobs.count)
+            for b in blobs {
+                guard let text = String(validating: b, as: UTF8.self) else {
+                    throw block.undecodable(index, .bytes, .malformed(offset: 0, what: "a stored text is not UTF-8"))
+                }
+                if tag == .string {
+                    out.append(.string(text))
+                } else {
+                    do { out.append(.document(try JSONParser.parse(text))) } catch {
+                        throw block.undecodable(index, .bytes, .malformed(offset: 0, what: "a stored JSON document does not parse: \(error)"))
+                    }
+                }
+            }
+            return out
+        }
+    }
+
+    /// Values of `range`.
+    func values(_ range: Range<Int>) throws(StoreError) -> [Value] {
+        if entry.valueTag != ChunkEntry.tagMixed {
+            guard let tag = ValueTag(rawValue: entry.valueTag) else {
+                throw block.undecodable(index, .tags, .malformed(offset: 0, what: "unknown value tag \(entry.valueTag)"))
+            }
+            return try typedValues(tag, range, total: count)
+        }
+        // Mixed types: each column holds its values in order (strings and documents share
+        // the bytes column); a version's place in its column is its rank among the
+        // versions before it that use the same column.
+        let tags = try allTags()
+        var parsed: [ValueTag] = []
+        parsed.reserveCapacity(range.upperBound)
+        for p in 0..<range.upperBound {
+            guard let t = ValueTag(rawValue: UInt8(truncatingIfNeeded: tags[p])) else {
+                throw block.undecodable(index, .tags, .malformed(offset: 0, what: "unknown value tag \(tags[p])"))
+            }
+            parsed.append(t)
+        }
+        func column(of t: ValueTag) -> ValueTag { t == .document ? .string : t }
+        var totals: [ValueTag: Int] = [:]
+        for t in tags { if let v = ValueTag(rawValue: UInt8(truncatingIfNeeded: t)) { totals[column(of: v), default: 0] += 1 } }
+        var rank: [ValueTag: Int] = [:]
+        for p in 0..<range.lowerBound { rank[column(of: parsed[p]), default: 0] += 1 }
+        var out: [Value] = []
+        out.reserveCapacity(range.count)
+        for p in range {
+            let t = parsed[p], c = column(of: t)
+            let r = rank[c, default: 0]
+            out.append(try typedValues(t, r..<(r + 1), total: totals[c, default: 0])[0])
+            rank[c] = r + 1
+        }
+        return out
+    }
+
+    /// The stored id at anchor `k` (the version at position `(k + 1) * anchorInterval - 1`).
+    private func anchor(_ k: Int) -> VersionID {
+        let col = column(.anchors)
+        return VersionID(bytes: UnsafeRawBufferPointer(rebasing: col[(k * 32)..<(k * 32 + 32)]))
+    }
+
+    /// Full versions of `range`, ids and parents included: ids not stored are recomputed
+    /// from the nearest anchor before the range (docs/format/block.md, "Version ids").
+    /// `recomputeAll`: hash every version, stored ids included (for `verify`).
+    func versions(_ range: Range<Int>, hasher: VersionHasher, recomputeAll: Bool = false) throws(StoreError) -> [Version] {
+        guard !range.isEmpty else { return [] }
+        let start = (range.lowerBound / BlockFormat.anchorInterval) * BlockFormat.anchorInterval
+        var parent: VersionID? = start == 0 ? entry.parent : anchor(start / BlockFormat.anchorInterval - 1)
+        let span = start..<range.upperBound
+        let times = try self.times(span), hlcs = try self.hlcs(span), lsns = try self.lsns(span)
+        let flags = try sourceFlags(span), values = try self.values(span)
+        let keyUTF8 = Array(entry.key.rawValue.utf8)
+        var out: [Version] = []
+        out.reserveCapacity(range.count)
+        for (j, p) in span.enumerated() {
+            let seq = entry.firstSeq + UInt64(p)
+            let hlc = HLC(rawValue: hlcs[j])
+            let source: Int64? = flags[j] ? times[j] : nil
+            let id: VersionID
+            if recomputeAll {
+                id = keyUTF8.withUnsafeBytes { key in
+                    hasher.id(key: key, parent: parent, seq: seq, hlc: hlc, sourceTimeMs: source, value: values[j])
+                }
+            } else if p == count - 1 {
+                id = entry.lastID
+            } else if (p + 1) % BlockFormat.anchorInterval == 0 {
+                id = anchor((p + 1) / BlockFormat.anchorInterval - 1)
+            } else {
+                id = keyUTF8.withUnsafeBytes { key in
+                    hasher.id(key: key, parent: parent, seq: seq, hlc: hlc, sourceTimeMs: source, value: values[j])
+                }
+            }
+            if p >= range.lowerBound {
+                out.append(Version(key: entry.key, seq: seq, hlc: hlc, sourceTimeMs: source, value: values[j],
+                                   parent: parent, id: id, lsn: lsns[j]))
+            }
+            parent = id
+        }
+        return out
+    }
+
+    /// Stored ids the chain must reach, for `verify`: (position, id) of every anchor and
+    /// the last version.
+    func storedIDs() -> [(Int, VersionID)] {
+        var out: [(Int, VersionID)] = []
+        var k = 0
+        while (k + 1) * BlockFormat.anchorInterval - 1 < count - 1 {
+            out.append(((k + 1) * BlockFormat.anchorInterval - 1, anchor(k)))
+            k += 1
+        }
+        out.append((count - 1, entry.lastID))
+        return out
+    }
+
+    /// Position of the version with the greatest time at or before `t` (the later one on
+    /// ties), for a sorted chunk: the time model's window, then a search inside it.
+    func indexAtOrBeforeTime(_ t: Int64) throws(StoreError) -> Int? {
+        if t < entry.minTimeMs { return nil }
+        if entry.timesSorted {
+            if t >= entry.maxTimeMs { return count - 1 }
+            let window = entry.timeModel.searchWindow(t, count: count)
+            let ts = try times(window)
+            // The window must bracket t: its first time at or before t (or be position 0),
+            // its last after t (or be the end). Otherwise the model was wrong: search all.
+            let bracketed = (window.lowerBound == 0 || ts[0] <= t) && (window.upperBound == count || ts[ts.count - 1] > t)
+            if bracketed {
+                var lo = 0, hi = ts.count
+                while lo < hi {
+                    let mid = (lo + hi) >> 1
+                    if ts[mid] <= t { lo = mid + 1 } else { hi = mid }
+                }
+                return lo > 0 ? window.lowerBound + lo - 1 : nil
+            }
+        }
+        let all = try times(0..<count)
+        var best: Int? = nil
+        for (i, x) in all.enumerated() where x <= t {
+            if let b = best { if x >= all[b] { best = i } } else { best = i }
+        }
+        return best
+    }
+
+    /// Position of the last version written at or before `hlc` (HLCs increase in a chunk).
+    func indexAtOrBefore(_ hlc: HLC) throws(StoreError) -> Int? {
+        if hlc < entry.firstHLC { return nil }
+        if hlc >= entry.lastHLC { return count - 1 }
+        let all = try hlcs(0..<count)
+        var lo = 0, hi = all.count
+        while lo < hi {
+            let mid = (lo + hi) >> 1
+            if all[mid] <= hlc.rawValue { lo = mid + 1 } else { hi = mid }
+        }
+        return lo > 0 ? lo - 1 : nil
+    }
+}

@@ -1,0 +1,137 @@
+import KDeltaCodec
+import KDeltaModel
+
+/// What one cut wrote.
+public struct CutReport: Sendable, Equatable {
+    /// The block written (nil when the hot tier held nothing to cut).
+    public var blockNumber: UInt64?
+    /// Versions moved from memory into the block, and the series they belong to.
+    public var versions: Int
+    public var series: Int
+    /// Bytes of the block file.
+    public var blockBytes: Int64
+    /// The checkpoint: every version up to this LSN is in blocks.
+    public var checkpointLSN: UInt64
+    /// WAL segments removed because the checkpoint made them unnecessary.
+    public var walSegmentsRemoved: Int
+    /// Hot-tier bytes before and after.
+    public var hotBytesBefore: Int
+    public var hotBytesAfter: Int
+}
+
+extension Store {
+    /// Cuts every version now in the hot tier into one warm block and checkpoints: the
+    /// block is written and synced, the WAL synced, a new series catalog and manifest
+    /// naming the block written (atomic rename), then the versions leave memory and the
+    /// WAL segments before the checkpoint are removed (docs/format/block.md, "Cut and
+    /// checkpoint"). A crash at any step leaves the old state or the new one.
+    ///
+    /// Writers keep writing meanwhile: the cut takes what was committed when it started.
+    @discardableResult
+    public func cut() throws(StoreError) -> CutReport {
+        guard let writer else {
+            throw StoreError(.readOnly, "the store in \(directory) was opened read-only; open it for writing to compact")
+        }
+        return try cutMutex.withLock { () throws(StoreError) -> CutReport in
+            if let e = poisonedBy { throw e }
+            // 1. What to cut: every version committed so far.
+            let (cutLSN, seriesCount, plan, hotBefore) = state.withReadLock { () -> (UInt64, Int, [(Series, Int)], Int) in
+                let lsn = hot.lastLSN
+                var plan: [(Series, Int)] = []
+                for s in hot.series {
+                    let n = s.hotCount(throughLSN: lsn)
+                    if n > 0 { plan.append((s, n)) }
+                }
+                return (lsn, hot.series.count, plan, hot.memoryBytes)
+            }
+            var report = CutReport(blockNumber: nil, versions: 0, series: 0, blockBytes: 0, checkpointLSN: manifest.checkpointLSN,
+                                   walSegmentsRemoved: 0, hotBytesBefore: hotBefore, hotBytesAfter: hotBefore)
+            if plan.isEmpty { return report }
+
+            // 2. The block, series by series (a copy under the read lock, encoded outside it).
+            let blocksDir = directory + "/" + BlockFormat.directoryName
+            let number = manifest.nextBlockNumber
+            var blockWriter = try BlockWriter(fs: fs, directory: blocksDir, storeID: manifest.storeID, number: number, level: BlockFormat.levelWarm)
+            let summary: BlockSummary
+            do throws(StoreError) {
+                for (s, n) in plan {
+                    let input = state.withReadLock { s.chunkInput(prefix: n) }
+                    try blockWriter.add(input)
+                }
+                summary = try blockWriter.finish()
+                do throws(FileSystemError) { try fs.syncDirectory(blocksDir) } catch { throw StoreError.io(error, while: "syncing \(blocksDir)") }
+                // 3. Records up to the cut must be durable before the manifest skips them:
+                // replay starts in the segment holding cutLSN + 1 and counts LSNs from its start.
+                try writer.sync()
+            } catch {
+                blockWriter.abandon()
+                throw error
+            }
+            let block = try BlockFile.open(fs: fs, directory: blocksDir, number: number, storeID: manifest.storeID, expectedBytes: summary.bytes)
+
+            // 4. The catalog as of the cut, then the manifest naming both.
+            let catalog = state.withReadLock { () -> Catalog in
+                var cut: [ObjectIdentifier: Int] = [:]
+                for (s, n) in plan { cut[ObjectIdentifier(s)] = n }
+                return Catalog(entries: hot.series.prefix(seriesCount).map { s in
+                    let n = cut[ObjectIdentifier(s)] ?? 0
+                    return Catalog.Entry(
+                        seriesID: s.id, key: s.key, firstSeq: s.firstSeq, nextSeq: s.hotFirstSeq + UInt64(n),
+                        lastID: n > 0 ? s.id(at: n - 1) : s.hotParent)
+                })
+            }
+            var next = manifest
+            next.catalogGeneration = manifest.catalogGeneration + 1
+            let catalogPath = directory + "/" + Catalog.fileName(next.catalogGeneration)
+            do throws(FileSystemError) {
+                let fd = try fs.open(catalogPath, .createOrTruncate)
+                do throws(FileSystemError) {
+                    try fs.write(fd, catalog.encoded(), at: 0)
+                    try fs.sync(fd)
+                } catch {
+                    fs.close(fd)
+                    throw error
+                }
+                fs.close(fd)
+            } catch { throw StoreError.io(error, while: "writing the series catalog \(catalogPath)") }
+            let segment = writer.segment(holding: cutLSN + 1)
+            next.checkpointLSN = cutLSN
+            next.walFirstSegment = segment.number
+            next.walFirstLSN = segment.firstLSN
+            next.nextBlockNumber = number + 1
+            next.blocks.append(Manifest.BlockRef(number: number, level: summary.level, bytes: summary.bytes))
+            do throws(FileSystemError) {
+                try fs.writeFileAtomically(directory + "/" + Manifest.fileName, next.encoded(), directory: directory)
+            } catch {
+                // The rename may have happened: keep the block and the catalog (an orphan
+                // is removed at the next open if the old manifest is the one on disk).
+                throw StoreError.io(error, while: "writing the manifest of checkpoint \(cutLSN)")
+            }
+            let previousCatalog = manifest.catalogGeneration
+            manifest = next
+
+            // 5. The versions leave memory; the blocks answer for them from now on.
+            state.withWriteLock {
+                for (i, (s, n)) in plan.enumerated() {
+                    s.moveToBlock(n, chunk: ChunkRef(block: block, index: i))
+                    hot.removed(n)
+                }
+            }
+            report.blockNumber = number
+            report.versions = plan.reduce(0) { $0 + $1.1 }
+            report.series = plan.count
+            report.blockBytes = summary.bytes
+            report.checkpointLSN = cutLSN
+            report.hotBytesAfter = state.withReadLock { hot.memoryBytes }
+
+            // 6. What the checkpoint made unnecessary.
+            report.walSegmentsRemoved = try writer.removeSegments(before: segment.number)
+            if previousCatalog > 0 {
+                let old = directory + "/" + Catalog.fileName(previousCatalog)
+                do throws(FileSystemError) { try fs.remove(old) } catch { throw StoreError.io(error, while: "removing the old series catalog \(old)") }
+            }
+            cutsDone += 1
+            return report
+        }
+    }
+}

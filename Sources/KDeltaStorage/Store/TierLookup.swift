@@ -1,0 +1,120 @@
+import KDeltaCodec
+import KDeltaModel
+
+/// Reads one series across its tiers: its chunks in blocks (older versions, in seq
+/// order) and its versions in memory (the newest). Used under the store's read lock.
+struct TierLookup {
+    let series: Series
+
+    private var chunks: [ChunkRef] { series.chunks }
+
+    /// True when times never decrease across chunks and memory, so the last chunk that
+    /// starts at or before a time holds the answer.
+    private var timesSortedAcrossTiers: Bool {
+        var previousMax = Int64.min
+        for c in chunks {
+            let e = c.entry
+            if !e.timesSorted || e.minTimeMs < previousMax { return false }
+            previousMax = e.maxTimeMs
+        }
+        if series.count > 0 {
+            if !series.timesSorted || series.time(at: 0) < previousMax { return false }
+        }
+        return true
+    }
+
+    func version(seq: UInt64) throws(StoreError) -> Version? {
+        if let i = series.index(ofSeq: seq) { return series.version(at: i) }
+        guard let k = chunkIndex(holdingSeq: seq) else { return nil }
+        let r = try chunks[k].reader()
+        let p = Int(seq - r.entry.firstSeq)
+        return try r.versions(p..<(p + 1), hasher: VersionHasher()).first
+    }
+
+    private func chunkIndex(holdingSeq seq: UInt64) -> Int? {
+        var lo = 0, hi = chunks.count
+        while lo < hi {
+            let mid = (lo + hi) >> 1
+            let e = chunks[mid].entry
+            if seq < e.firstSeq { hi = mid } else if seq > e.lastSeq { lo = mid + 1 } else { return mid }
+        }
+        return nil
+    }
+
+    func version(atOrBeforeTime t: Int64) throws(StoreError) -> Version? {
+        if timesSortedAcrossTiers {
+            if series.count > 0 && series.time(at: 0) <= t {
+                return series.index(atOrBeforeTime: t).map { series.version(at: $0) }
+            }
+            // The last chunk starting at or before t.
+            var lo = 0, hi = chunks.count
+            while lo < hi {
+                let mid = (lo + hi) >> 1
+                if chunks[mid].entry.minTimeMs <= t { lo = mid + 1 } else { hi = mid }
+            }
+            guard lo > 0 else { return nil }
+            let r = try chunks[lo - 1].reader()
+            guard let p = try r.indexAtOrBeforeTime(t) else { return nil }
+            return try r.versions(p..<(p + 1), hasher: VersionHasher()).first
+        }
+        // Back-filled times: the greatest (time, seq) at or before t over every tier.
+        var best: (time: Int64, seq: UInt64, version: () throws(StoreError) -> Version?)? = nil
+        if let i = series.index(atOrBeforeTime: t) {
+            let s = series
+            best = (s.time(at: i), s.hotFirstSeq + UInt64(i), { () throws(StoreError) -> Version? in s.version(at: i) })
+        }
+        for c in chunks.reversed() where c.entry.minTimeMs <= t {
+            if let b = best, c.entry.maxTimeMs < b.time { continue }
+            let r = try c.reader()
+            guard let p = try r.indexAtOrBeforeTime(t) else { continue }
+            let time = try r.times(p..<(p + 1))[0]
+            let seq = r.entry.firstSeq + UInt64(p)
+            if let b = best, (time, seq) <= (b.time, b.seq) { continue }
+            best = (time, seq, { () throws(StoreError) -> Version? in try r.versions(p..<(p + 1), hasher: VersionHasher()).first })
+        }
+        return try best?.version()
+    }
+
+    func version(atOrBefore hlc: HLC) throws(StoreError) -> Version? {
+        if series.count > 0 && series.hlc(at: 0) <= hlc {
+            return series.index(atOrBefore: hlc).map { series.version(at: $0) }
+        }
+        // HLCs increase store-wide, so chunks are in HLC order too.
+        var lo = 0, hi = chunks.count
+        while lo < hi {
+            let mid = (lo + hi) >> 1
+            if chunks[mid].entry.firstHLC <= hlc { lo = mid + 1 } else { hi = mid }
+        }
+        guard lo > 0 else { return nil }
+        let r = try chunks[lo - 1].reader()
+        guard let p = try r.indexAtOrBefore(hlc) else { return nil }
+        return try r.versions(p..<(p + 1), hasher: VersionHasher()).first
+    }
+
+    /// Versions with time in the query's range, ordered by (time, seq), limited.
+    func history(_ query: HistoryQuery) throws(StoreError) -> [Version] {
+        let from = query.sinceMs ?? Int64.min + 1
+        let to = query.untilMs ?? Int64.max
+        let hasher = VersionHasher()
+        var out: [Version] = []
+        for c in chunks where c.entry.maxTimeMs >= from && c.entry.minTimeMs < to {
+            let r = try c.reader()
+            let times = try r.times(0..<r.count)
+            var lo = r.count, hi = 0
+            for (p, t) in times.enumerated() where t >= from && t < to {
+                lo = min(lo, p)
+                hi = max(hi, p + 1)
+            }
+            if lo < hi {
+                out.append(contentsOf: try r.versions(lo..<hi, hasher: hasher).filter { $0.timeMs >= from && $0.timeMs < to })
+            }
+        }
+        out.append(contentsOf: series.indices(timeFrom: from, to: to).map { series.version(at: $0) })
+        if !timesSortedAcrossTiers {
+            out.sort { ($0.timeMs, $0.seq) < ($1.timeMs, $1.seq) }
+        }
+        if query.order == .newestFirst { out.reverse() }
+        if let limit = query.limit, out.count > max(0, limit) { out.removeLast(out.count - max(0, limit)) }
+        return out
+    }
+}

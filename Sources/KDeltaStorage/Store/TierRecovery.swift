@@ -1,0 +1,118 @@
+import KDeltaCodec
+import KDeltaModel
+
+/// Opening the tiers on disk: the series catalog and the block files the manifest names
+/// (docs/format/block.md, "Recovery"). The WAL tail is replayed on top afterwards.
+enum TierRecovery {
+    struct Result {
+        var blocks = 0
+        var versions = 0
+        var orphansRemoved: [String] = []
+        var damaged: [String] = []
+    }
+
+    /// Restores every catalogued series with its chunks into `hot`, checking that each
+    /// series' chunks cover exactly the seqs the catalog says; removes files no manifest
+    /// names (unless read-only).
+    static func load(fs: any FileSystem, directory: String, manifest: Manifest, into hot: HotTier, removeOrphans: Bool) throws(StoreError) -> Result {
+        var result = Result()
+        let blocksDir = directory + "/" + BlockFormat.directoryName
+        if removeOrphans {
+            try removeUnnamedFiles(fs: fs, directory: directory, manifest: manifest, result: &result)
+        }
+        guard manifest.catalogGeneration > 0 else {
+            if !manifest.blocks.isEmpty {
+                throw StoreError(.corruptFile, "the manifest of \(directory) names blocks but no series catalog; restore the data directory from a backup.", file: directory + "/" + Manifest.fileName)
+            }
+            return result
+        }
+        let catalogPath = directory + "/" + Catalog.fileName(manifest.catalogGeneration)
+        let bytes: [UInt8]
+        do { bytes = try fs.readFile(catalogPath) } catch { throw StoreError.io(error, while: "reading the series catalog \(catalogPath)") }
+        let catalog = try Catalog.decode(bytes, path: catalogPath)
+        for e in catalog.entries {
+            let s = Series(id: e.seriesID, key: e.key)
+            s.restore(firstSeq: e.firstSeq, nextSeq: e.nextSeq, lastID: e.lastID)
+            hot.addSeries(s)
+        }
+        var chunksBySeries: [[ChunkRef]] = Array(repeating: [], count: catalog.entries.count)
+        for ref in manifest.blocks {
+            let block = try BlockFile.open(fs: fs, directory: blocksDir, number: ref.number, storeID: manifest.storeID, expectedBytes: ref.bytes)
+            result.blocks += 1
+            for (i, e) in block.entries.enumerated() {
+                guard Int(e.seriesID) < chunksBySeries.count, catalog.entries[Int(e.seriesID)].key == e.key else {
+                    throw StoreError(.corruptFile, "block file \(block.path) holds a chunk of series \(e.seriesID) (\(e.key)) that the catalog \(catalogPath) does not list; the two do not belong together.", file: block.path, offset: e.offset)
+                }
+                chunksBySeries[Int(e.seriesID)].append(ChunkRef(block: block, index: i))
+                result.versions += e.count
+                hot.restoreMaxHLC(e.lastHLC)
+            }
+        }
+        let hasher = VersionHasher()
+        for (id, var chunks) in chunksBySeries.enumerated() {
+            let s = hot.series[id]
+            let entry = catalog.entries[id]
+            chunks.sort { $0.entry.firstSeq < $1.entry.firstSeq }
+            // Chunks that retention has since dropped are not in live blocks; the rest must
+            // cover firstSeq ..< nextSeq without gaps or overlaps.
+            var expected = entry.firstSeq
+            for c in chunks {
+                let e = c.entry
+                guard e.firstSeq == expected else {
+                    throw StoreError(.corruptFile, "series \(s.key): block \(c.block.path) holds seq \(e.firstSeq)...\(e.lastSeq) where seq \(expected) was next; blocks are missing or overlap. Restore the data directory from a backup.", file: c.block.path, offset: e.offset)
+                }
+                expected = e.firstSeq + UInt64(e.count)
+                s.attach(c)
+            }
+            guard expected == entry.nextSeq else {
+                throw StoreError(.corruptFile, "series \(s.key): its blocks end before seq \(expected), the catalog says \(entry.nextSeq); a block file is missing. Restore the data directory from a backup.", file: catalogPath)
+            }
+            if let last = chunks.last {
+                // A damaged chunk does not stop the store from opening: its versions fail
+                // to read, naming the file, and `verify` lists it.
+                do throws(StoreError) {
+                    let r = try last.reader()
+                    s.setLatest(try r.versions((r.count - 1)..<r.count, hasher: hasher).first)
+                } catch {
+                    result.damaged.append(error.message)
+                }
+            }
+        }
+        return result
+    }
+
+    /// Block and catalog files the manifest does not name: left by a cut or compaction
+    /// whose checkpoint never happened (their data is still in the WAL or the older
+    /// blocks), or replaced by a later checkpoint whose clean-up was interrupted.
+    private static func removeUnnamedFiles(fs: any FileSystem, directory: String, manifest: Manifest, result: inout Result) throws(StoreError) {
+        let blocksDir = directory + "/" + BlockFormat.directoryName
+        do {
+            try fs.createDirectory(blocksDir)
+        } catch { throw StoreError.io(error, while: "creating \(blocksDir)") }
+        let live = Set(manifest.blocks.map(\.number))
+        var removedBlock = false
+        let blockNames: [String]
+        do { blockNames = try fs.list(blocksDir) } catch { throw StoreError.io(error, while: "listing \(blocksDir)") }
+        for name in blockNames {
+            guard let n = BlockFormat.number(fileName: name), !live.contains(n) else { continue }
+            do { try fs.remove(blocksDir + "/" + name) } catch { throw StoreError.io(error, while: "removing the unnamed block file \(blocksDir)/\(name)") }
+            result.orphansRemoved.append(blocksDir + "/" + name)
+            removedBlock = true
+        }
+        if removedBlock {
+            do { try fs.syncDirectory(blocksDir) } catch { throw StoreError.io(error, while: "syncing \(blocksDir)") }
+        }
+        let names: [String]
+        do { names = try fs.list(directory) } catch { throw StoreError.io(error, while: "listing \(directory)") }
+        var removedCatalog = false
+        for name in names {
+            guard let g = Catalog.generation(fileName: name), g != manifest.catalogGeneration else { continue }
+            do { try fs.remove(directory + "/" + name) } catch { throw StoreError.io(error, while: "removing the old series catalog \(directory)/\(name)") }
+            result.orphansRemoved.append(directory + "/" + name)
+            removedCatalog = true
+        }
+        if removedCatalog {
+            do { try fs.syncDirectory(directory) } catch { throw StoreError.io(error, while: "syncing \(directory)") }
+        }
+    }
+}

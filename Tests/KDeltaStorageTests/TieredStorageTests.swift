@@ -1,0 +1,189 @@
+import KDeltaModel
+import KDeltaStorage
+import KDeltaStorageTestSupport
+import Testing
+
+/// Cutting the hot tier into blocks and checkpointing: every read answers the same
+/// before and after a cut and after reopening; the WAL before the checkpoint is removed;
+/// a power cut at any step of a cut leaves the old state or the new one.
+@Suite struct TieredStorageTests {
+    static func options() -> StoreOptions {
+        var o = StoreOptions()
+        o.hotMemoryBudgetBytes = 0 // cuts only when the test asks
+        o.walSegmentBytes = 64 * 1024
+        return o
+    }
+
+    /// Every read the store offers, for comparing two states of one store.
+    static func reads(_ store: Store, keys: [Key], seed: UInt64) throws -> [String] {
+        var out: [String] = []
+        var g = RandomReadings(seed: seed)
+        for key in keys {
+            let all = try StoreRoundTripTests.snapshot(store)[key] ?? []
+            out.append("\(key) \(all.count) \(store.latest(key).map { "\($0.seq) \($0.id)" } ?? "-")")
+            for v in all { out.append("\(v.seq) \(v.hlc) \(v.sourceTimeMs ?? -1) \(v.value) \(v.parent?.short ?? "-") \(v.id.short) \(v.lsn)") }
+            let times = all.map(\.timeMs)
+            var probes: [Int64] = [Int64.min, Int64.max, (times.min() ?? 0) - 1]
+            for _ in 0..<60 where !times.isEmpty { let t = times[g.next(times.count)]; probes += [t - 1, t, t + 1] }
+            for t in probes { out.append("t\(t) \(try store.get(key, at: .timeMs(t))?.seq ?? 0)") }
+            for v in all.prefix(40) { out.append("h\(v.hlc) \(try store.get(key, at: .hlc(v.hlc))?.seq ?? 0)") }
+            let h = try store.history(key, HistoryQuery(sinceMs: times.min().map { $0 + 1000 }, untilMs: nil, limit: 25, order: .newestFirst))
+            out.append("history " + h.map { String($0.seq) }.joined(separator: ","))
+        }
+        return out
+    }
+
+    @Test func readsAreTheSameBeforeAndAfterCutsAndAfterReopening() throws {
+        let dir = TemporaryDirectory("tiers")
+        defer { dir.remove() }
+        let keys = RandomReadings.keys(6)
+        let store = try TestStore.open(directory: dir.path, options: Self.options())
+        _ = try StoreRoundTripTests.writeRandom(store, seed: 11, batches: 60, keys: keys)
+        let before = try Self.reads(store, keys: keys, seed: 1)
+        let cut = try store.cut()
+        #expect(cut.versions > 0)
+        #expect(cut.hotBytesAfter < cut.hotBytesBefore)
+        #expect(try Self.reads(store, keys: keys, seed: 1) == before)
+        #expect(store.verify().isIntact)
+
+        // More writes after the cut continue every chain; a second cut, then reopen.
+        _ = try StoreRoundTripTests.writeRandom(store, seed: 12, batches: 60, keys: keys)
+        let middle = try Self.reads(store, keys: keys, seed: 2)
+        let second = try store.cut()
+        #expect(second.blockNumber == 2)
+        _ = try StoreRoundTripTests.writeRandom(store, seed: 13, batches: 20, keys: keys)
+        let final = try Self.reads(store, keys: keys, seed: 3)
+        #expect(store.verify().isIntact)
+        try store.close()
+
+        let reopened = try TestStore.open(directory: dir.path, options: Self.options())
+        #expect(reopened.recovery.blocks == 2)
+        #expect(try Self.reads(reopened, keys: keys, seed: 3) == final)
+        let report = reopened.verify()
+        #expect(report.isIntact, "\(report.brokenLinks) \(report.unreadable)")
+        try reopened.close()
+    }
+
+    @Test func aCheckpointRemovesTheWALBeforeIt() throws {
+        let dir = TemporaryDirectory("tiers-wal")
+        defer { dir.remove() }
+        let keys = RandomReadings.keys(3)
+        let store = try TestStore.open(directory: dir.path, options: Self.options())
+        _ = try StoreRoundTripTests.writeRandom(store, seed: 21, batches: 300, keys: keys)
+        let segmentsBefore = store.stats().walSegments
+        #expect(segmentsBefore > 2)
+        let cut = try store.cut()
+        #expect(cut.walSegmentsRemoved == segmentsBefore - 1)
+        #expect(store.stats().walSegments == 1)
+        let final = try Self.reads(store, keys: keys, seed: 4)
+        try store.close()
+        let reopened = try TestStore.open(directory: dir.path, options: Self.options())
+        #expect(try Self.reads(reopened, keys: keys, seed: 4) == final)
+        try reopened.close()
+    }
+
+    @Test func theHotBudgetCutsInTheBackgroundAndMemoryStaysBounded() throws {
+        let dir = TemporaryDirectory("tiers-budget")
+        defer { dir.remove() }
+        var o = Self.options()
+        o.hotMemoryBudgetBytes = 256 * 1024
+        o.walSegmentBytes = 1 << 20
+        let store = try TestStore.open(directory: dir.path, options: o)
+        let keys = RandomReadings.keys(4)
+        var peak = 0
+        for b in 0..<400 {
+            var batch: [Reading] = []
+            for i in 0..<200 {
+                batch.append(Reading(key: keys[i % keys.count], value: .double(Double(b * 200 + i) / 10), sourceTimeMs: 1_700_000_000_000 + Int64(b * 200 + i) * 1000))
+            }
+            try store.putBatch(batch)
+            peak = max(peak, store.stats().memoryBytes)
+        }
+        // Let the cutter finish what the last commit triggered.
+        try store.cut()
+        // 80,000 versions (~8 MB in memory) stayed under the budget plus what arrives
+        // while one cut runs (bounded by the test's pace: a few budgets at most).
+        #expect(peak < 4 * o.hotMemoryBudgetBytes, "peak \(peak)")
+        #expect(store.versionCount(keys[0]) == 20_000)
+        #expect(try store.version(keys[0], seq: 1)?.value == .double(0))
+        #expect(store.verify().isIntact)
+        try store.close()
+    }
+
+    @Test func filesNoManifestNamesAreRemovedAtOpen() throws {
+        let dir = TemporaryDirectory("tiers-orphan")
+        defer { dir.remove() }
+        let keys = RandomReadings.keys(2)
+        let store = try TestStore.open(directory: dir.path, options: Self.options())
+        _ = try StoreRoundTripTests.writeRandom(store, seed: 31, batches: 10, keys: keys)
+        try store.cut()
+        try store.close()
+        let orphan = dir.path + "/blocks/" + BlockFormat.fileName(7)
+        let fs = PosixFileSystem()
+        let fd = try fs.open(orphan, .createNew)
+        try fs.write(fd, [UInt8](repeating: 1, count: 100), at: 0)
+        fs.close(fd)
+        let reopened = try TestStore.open(directory: dir.path, options: Self.options())
+        #expect(reopened.recovery.orphansRemoved == [orphan])
+        #expect(!fs.exists(orphan))
+        try reopened.close()
+    }
+
+    @Test func aDamagedBlockIsReportedByNameNeverReadAsData() throws {
+        let dir = TemporaryDirectory("tiers-damage")
+        defer { dir.remove() }
+        let keys = RandomReadings.keys(2)
+        let store = try TestStore.open(directory: dir.path, options: Self.options())
+        _ = try StoreRoundTripTests.writeRandom(store, seed: 41, batches: 20, keys: keys)
+        try store.cut()
+        try store.close()
+        let path = dir.path + "/blocks/" + BlockFormat.fileName(1)
+        let fs = PosixFileSystem()
+        var bytes = try fs.readFile(path)
+        bytes[BlockFormat.headerBytes + 5] ^= 0x40 // inside the first chunk
+        let fd = try fs.open(path, .readWrite)
+        try fs.write(fd, bytes, at: 0)
+        fs.close(fd)
+        let reopened = try TestStore.open(directory: dir.path, options: Self.options())
+        let report = reopened.verify()
+        #expect(!report.isIntact)
+        #expect(report.unreadable.first?.contains(path) == true)
+        #expect(throws: StoreError.self) { _ = try reopened.history(keys[0]) + reopened.history(keys[1]) }
+        try reopened.close()
+    }
+
+    /// A power cut before each file-system mutation of a cut in turn: the store reopens
+    /// with exactly the versions it had (all acknowledged under fsync=always).
+    @Test func aPowerCutAtAnyStepOfACutLeavesTheOldOrTheNewState() throws {
+        let tmp = TemporaryDirectory("tiers-powercut")
+        defer { tmp.remove() }
+        let dir = tmp.path
+        let keys = RandomReadings.keys(3)
+        // How many mutations a cut makes, measured once.
+        let probe = PowerCutFileSystem(directories: [dir])
+        let s0 = try TestStore.open(directory: dir, options: Self.options(), fileSystem: probe)
+        _ = try StoreRoundTripTests.writeRandom(s0, seed: 51, batches: 80, keys: keys)
+        let before = probe.mutations.count
+        try s0.cut()
+        let steps = probe.mutations.count - before
+        try s0.close()
+        #expect(steps > 8)
+        for step in 1...(steps + 1) {
+            let fs = PowerCutFileSystem(directories: [dir])
+            let store = try TestStore.open(directory: dir, options: Self.options(), fileSystem: fs)
+            _ = try StoreRoundTripTests.writeRandom(store, seed: 51, batches: 80, keys: keys)
+            let expected = try Self.reads(store, keys: keys, seed: 5)
+            fs.schedulePowerCut(beforeMutation: step, tearLastPage: true, seed: UInt64(step))
+            _ = try? store.cut()
+            try? store.close()
+            let survivor = fs.survivor ?? fs.powerCut(seed: UInt64(step))
+            let reopened = try TestStore.open(directory: dir, options: Self.options(), fileSystem: survivor)
+            #expect(try Self.reads(reopened, keys: keys, seed: 5) == expected, "power cut before mutation \(step) of \(steps)")
+            #expect(reopened.verify().isIntact, "step \(step)")
+            // And it keeps working: write and cut again.
+            try reopened.put(keys[0], .double(1))
+            try reopened.cut()
+            try reopened.close()
+        }
+    }
+}
