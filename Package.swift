@@ -20,12 +20,15 @@ let package = Package(
         .systemLibrary(
             name: "CSQLite", pkgConfig: "sqlite3",
             providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(
+            name: "CZstd", pkgConfig: "libzstd",
+            providers: [.apt(["libzstd-dev"])]),
         .target(name: "KDeltaCrypto", dependencies: ["CCrypto"]),
         .target(name: "SQLiteReference", dependencies: ["CSQLite"]),
 
         // The engine: model <- codecs <- storage <- ingest <- executables.
         .target(name: "KDeltaModel"),
-        .target(name: "KDeltaCodec", dependencies: ["KDeltaModel", "KDeltaCrypto"]),
+        .target(name: "KDeltaCodec", dependencies: ["KDeltaModel", "KDeltaCrypto", "CZstd"]),
         .target(name: "KDeltaStorage", dependencies: ["KDeltaModel", "KDeltaCodec"]),
         .target(name: "KDeltaStorageTestSupport", dependencies: ["KDeltaStorage"]),
         .target(name: "KDeltaIngest", dependencies: ["KDeltaModel"]),

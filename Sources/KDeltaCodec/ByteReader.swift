@@ -88,18 +88,3 @@ public struct ByteReader {
         return s
     }
 }
-
-/// Why bytes could not be decoded.
-public enum CodecError: Error, Sendable, Equatable, CustomStringConvertible {
-    /// The input ended `needed` bytes too early at `offset`.
-    case truncated(offset: Int, needed: Int)
-    /// The bytes at `offset` are not valid.
-    case malformed(offset: Int, what: String)
-
-    public var description: String {
-        switch self {
-        case .truncated(let offset, let needed): return "input ends at offset \(offset) where \(needed) more bytes were expected"
-        case .malformed(let offset, let what): return "\(what) at offset \(offset)"
-        }
-    }
-}

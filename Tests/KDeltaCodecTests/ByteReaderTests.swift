@@ -43,7 +43,7 @@ import Testing
                 _ = try r.readUTF8(2)
                 Issue.record("invalid UTF-8 accepted")
             } catch {
-                if case .malformed(let offset, _) = error { #expect(offset == 1) } else { Issue.record("\(error)") }
+                #expect(error.offset == 1, "\(error)")
             }
         }
     }

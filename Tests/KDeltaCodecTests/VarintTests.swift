@@ -81,11 +81,7 @@ import Testing
             _ = try Self.decode(bytes, at: 1)
             Issue.record("an 11-byte varint was accepted")
         } catch {
-            guard case .malformed(let offset, _) = error else {
-                Issue.record("expected malformed, got \(error)")
-                return
-            }
-            #expect(offset == 1)
+            #expect(error.offset == 1, "\(error)")
         }
     }
 
@@ -93,12 +89,8 @@ import Testing
         let bytes: [UInt8] = [0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x02]
         #expect(throws: CodecError.self) { try Self.decode(bytes) }
         do { _ = try Self.decode(bytes) } catch {
-            if case .malformed(let offset, let what) = error {
-                #expect(offset == 0)
-                #expect(what.contains("64 bits"))
-            } else {
-                Issue.record("expected malformed, got \(error)")
-            }
+            #expect(error.offset == 0, "\(error)")
+            #expect(error.message.contains("64 bits"), "\(error)")
         }
     }
 

@@ -1,0 +1,42 @@
+/// The frame loop shared by the fixed-size value codecs: a whole column, or only the frames
+/// that cover a range (docs/format/columns.md, "Frame table").
+extension ColumnReader {
+    /// Decodes the values in `range`. `decodeFrame(k, bytes, limit, out)` writes the first
+    /// `limit` values of frame `k` to `out`; only the frames overlapping `range` are read.
+    /// `T` must be a trivial type (Int64, Double, Bool).
+    func decode<T>(
+        range: Range<Int>,
+        _ decodeFrame: (Int, UnsafeRawBufferPointer, Int, UnsafeMutablePointer<T>) throws(CodecError) -> Void
+    ) throws(CodecError) -> [T] {
+        checkRange(range)
+        if range.isEmpty { return [] }
+        var failure: CodecError? = nil
+        let firstFrame = range.lowerBound >> frameSizeLog2
+        let lastFrame = (range.upperBound - 1) >> frameSizeLog2
+        let result = [T](unsafeUninitializedCapacity: range.count) { buffer, initialized in
+            let out = buffer.baseAddress!
+            withUnsafeTemporaryAllocation(of: T.self, capacity: frameSize) { scratch in
+                do throws(CodecError) {
+                    for k in firstFrame...lastFrame {
+                        let values = self.values(ofFrame: k)
+                        let bytes = try frame(k)
+                        let limit = min(values.upperBound, range.upperBound) - values.lowerBound
+                        if values.lowerBound >= range.lowerBound {
+                            try decodeFrame(k, bytes, limit, out + (values.lowerBound - range.lowerBound))
+                        } else {
+                            // Only the first frame starts before the range.
+                            try decodeFrame(k, bytes, limit, scratch.baseAddress!)
+                            let skip = range.lowerBound - values.lowerBound
+                            out.initialize(from: scratch.baseAddress! + skip, count: limit - skip)
+                        }
+                    }
+                } catch {
+                    failure = error
+                }
+            }
+            initialized = failure == nil ? range.count : 0
+        }
+        if let failure { throw failure }
+        return result
+    }
+}

@@ -1,0 +1,123 @@
+/// A column of doubles that are mostly short decimals, as sensors report them
+/// (docs/format/columns.md, "DoubleColumn").
+///
+/// Each frame picks the cheaper of two schemes:
+/// - decimal: a scale d (0...18) at which the values are integers, `Double(s) / 10^d`
+///   giving back the exact bit pattern; the scaled integers are coded as an integer frame
+///   (deltas or delta-of-deltas, common divisor, adaptive Rice groups). Values that do not
+///   fit the scale (NaN, infinities, -0.0, float noise) are exceptions stored raw. The
+///   scale is chosen per frame by exact cost among the scales that cover at least half
+///   the values.
+/// - XOR: Gorilla's XOR of IEEE bit patterns, for frames that are not decimal.
+/// Every double round-trips bit for bit.
+public enum DoubleColumn {
+    /// Frame kinds (the frame's first byte).
+    static let kindDecimal: UInt8 = 0
+    static let kindXOR: UInt8 = 1
+    /// Bytes an exception costs besides its position varint: the raw 64 bits.
+    static let exceptionValueBytes = 8
+    /// Scales tried per frame by full trial encoding: the smallest ones that cover at least
+    /// half the frame (more rarely pay, and each costs a trial).
+    static let scaleTrialsMax = 4
+
+    /// Encodes `values` in frames of 128.
+    public static func encode(_ values: [Double]) -> [UInt8] {
+        encode(values, frameSizeLog2: ColumnScheme.frameSizeLog2Default)
+    }
+
+    /// Encodes `values` in frames of `1 << frameSizeLog2` values (3...12).
+    public static func encode(_ values: [Double], frameSizeLog2: Int) -> [UInt8] {
+        var column = ColumnWriter(scheme: .double, frameSizeLog2: frameSizeLog2, count: values.count)
+        var encoder = DoubleFrameEncoder(frameSize: column.frameSize)
+        values.withUnsafeBufferPointer { all in
+            var start = 0
+            while start < all.count {
+                let end = min(start + column.frameSize, all.count)
+                encoder.encode(UnsafeBufferPointer(rebasing: all[start..<end]), into: &column.frames)
+                column.endFrame()
+                start = end
+            }
+        }
+        return column.finish()
+    }
+
+    /// Decodes all `count` values.
+    public static func decode(_ bytes: UnsafeRawBufferPointer, count: Int) throws(CodecError) -> [Double] {
+        try decode(bytes, count: count, range: 0..<max(0, count))
+    }
+
+    /// Decodes the values in `range` (within `0..<count`), reading only the frames that
+    /// cover it.
+    public static func decode(_ bytes: UnsafeRawBufferPointer, count: Int, range: Range<Int>) throws(CodecError) -> [Double] {
+        var column = try ColumnReader(bytes, count: count, scheme: .double)
+        try column.readTable()
+        return try column.decode(range: range) { (k, frame, limit, out) throws(CodecError) in
+            do throws(CodecError) {
+                try decodeFrame(frame, count: column.values(ofFrame: k).count, limit: limit, into: out)
+            } catch {
+                throw column.error(frame: k, error.message, offset: column.offset(of: frame) + (error.offset ?? 0))
+            }
+        }
+    }
+
+    /// Decodes the first `limit` of a frame's `count` values.
+    static func decodeFrame(_ bytes: UnsafeRawBufferPointer, count: Int, limit: Int, into out: UnsafeMutablePointer<Double>) throws(CodecError) {
+        var header = ByteReader(bytes)
+        let kind = try header.readByte()
+        switch kind {
+        case kindXOR:
+            var r = BitReader(UnsafeRawBufferPointer(rebasing: bytes[1...]))
+            try XORFrameCode.decode(&r, limit: limit, into: out)
+            if r.isOverrun {
+                throw CodecError(message: "XOR stream runs past the frame's end (truncated or corrupt)", offset: 1)
+            }
+            if limit == count && r.bitCapacity - r.bitPosition >= 8 {
+                throw CodecError(message: "\((r.bitCapacity - r.bitPosition) / 8) bytes after the XOR stream's end (corrupt frame)", offset: 1)
+            }
+        case kindDecimal:
+            let scale = Int(try header.readByte())
+            guard scale <= DecimalScale.scaleMax else {
+                throw CodecError(message: "decimal scale \(scale) is above \(DecimalScale.scaleMax)", offset: 1)
+            }
+            let exceptionsAt = header.offset
+            let exceptionCount = try header.readVarint()
+            guard exceptionCount < UInt64(count) else {
+                throw CodecError(message: "\(exceptionCount) exceptions in a frame of \(count) values (at least one must be decimal)", offset: exceptionsAt)
+            }
+            // The exceptions come first; the integer frame follows them.
+            let listStart = header.offset
+            var position = -1
+            for _ in 0..<Int(exceptionCount) {
+                let gap = try header.readVarint()
+                guard gap < UInt64(count) else {
+                    throw CodecError(message: "exception gap \(gap) is outside the frame's \(count) values", offset: header.offset)
+                }
+                position += Int(gap) + 1
+                guard position < count else {
+                    throw CodecError(message: "exception position \(position) is outside the frame's \(count) values", offset: header.offset)
+                }
+                _ = try header.readBytes(exceptionValueBytes)
+            }
+            let ints = UnsafeMutableRawPointer(out).bindMemory(to: Int64.self, capacity: limit)
+            try IntFrameCode.decode(
+                UnsafeRawBufferPointer(rebasing: bytes[header.offset...]), count: count, limit: limit, base: 0, baseDelta: 0,
+                into: ints)
+            let power = DecimalScale.powers[scale]
+            var i = 0
+            while i < limit {
+                out[i] = Double(ints[i]) / power
+                i &+= 1
+            }
+            var list = ByteReader(bytes, offset: listStart)
+            position = -1
+            for _ in 0..<Int(exceptionCount) {
+                position += Int(try list.readVarint()) + 1
+                let bits = try list.readLE(UInt64.self)
+                if position >= limit { break }
+                out[position] = Double(bitPattern: bits)
+            }
+        default:
+            throw CodecError(message: "unknown frame kind \(kind)", offset: 0)
+        }
+    }
+}

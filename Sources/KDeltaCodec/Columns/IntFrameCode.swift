@@ -1,0 +1,197 @@
+/// One frame of 64-bit integers (times, scaled decimals, ints) as a byte header and a bit
+/// stream of residual groups (docs/format/columns.md, "Integer frame"): the first value
+/// against a base the column predicts, then either deltas or delta-of-deltas (whichever
+/// is smaller for this frame), divided by their greatest common divisor, zigzagged, and
+/// coded by `RiceGroups`. All arithmetic wraps, so Int64.min and Int64.max round-trip.
+enum IntFrameCode {
+    /// Header bits 0-1: the predictor.
+    static let predictorDelta: UInt8 = 0
+    static let predictorDeltaOfDelta: UInt8 = 1
+    /// Header bit 2: a divisor (varint) follows; without it the divisor is 1.
+    static let flagDivisor: UInt8 = 4
+    /// Header bits that must be zero.
+    static let flagsUnused: UInt8 = 0xF8
+
+    /// The greatest common divisor of the magnitudes of `values` (0 when all are 0).
+    static func divisor(_ values: UnsafeBufferPointer<Int64>) -> UInt64 {
+        var g: UInt64 = 0
+        for v in values {
+            let m = v.magnitude
+            if m == 0 || g == 1 { continue }
+            g = g == 0 ? m : gcd(g, m)
+        }
+        return g
+    }
+
+    /// Binary GCD of two non-zero values.
+    static func gcd(_ a: UInt64, _ b: UInt64) -> UInt64 {
+        var a = a
+        var b = b
+        let shift = (a | b).trailingZeroBitCount
+        a >>= UInt64(a.trailingZeroBitCount)
+        repeat {
+            b >>= UInt64(b.trailingZeroBitCount)
+            if a > b { swap(&a, &b) }
+            b -= a
+        } while b != 0
+        return a << UInt64(shift)
+    }
+}
+
+/// Encodes integer frames, reusing its buffers from frame to frame.
+struct IntFrameEncoder {
+    private var residuals: [Int64] = []
+    private var zigzags: [UInt64] = []
+    private var deltaBits = BitWriter(capacity: 1024)
+    private var dodBits = BitWriter(capacity: 1024)
+
+    /// Appends the frame of `values` (at least one) to `out`. The decoder must be given the
+    /// same `base` and `baseDelta`.
+    mutating func encode(_ values: UnsafeBufferPointer<Int64>, base: Int64, baseDelta: Int64, into out: inout ByteWriter) {
+        precondition(!values.isEmpty, "an empty integer frame")
+        let n = values.count
+        let first = values[0] &- base
+        if n == 1 {
+            out.write(IntFrameCode.predictorDelta)
+            out.writeZigzag(first)
+            return
+        }
+        // Deltas against the column's base delta.
+        residuals.removeAll(keepingCapacity: true)
+        for i in 1..<n { residuals.append(values[i] &- values[i - 1] &- baseDelta) }
+        let deltaDivisor = Self.code(residuals, &zigzags, into: &deltaBits)
+        let deltaBytes = 1 + (deltaDivisor > 1 ? varintLength(deltaDivisor) : 0) + (deltaBits.bitCount + 7) / 8
+        // Delta-of-deltas: the first delta goes into the header.
+        let firstDelta = values[1] &- values[0] &- baseDelta
+        residuals.removeAll(keepingCapacity: true)
+        for i in 2..<n { residuals.append((values[i] &- values[i - 1]) &- (values[i - 1] &- values[i - 2])) }
+        let dodDivisor = Self.code(residuals, &zigzags, into: &dodBits)
+        let dodBytes = 1 + varintLength(Zigzag.encode(firstDelta)) + (dodDivisor > 1 ? varintLength(dodDivisor) : 0) + (dodBits.bitCount + 7) / 8
+
+        if dodBytes < deltaBytes {
+            out.write(IntFrameCode.predictorDeltaOfDelta | (dodDivisor > 1 ? IntFrameCode.flagDivisor : 0))
+            out.writeZigzag(first)
+            out.writeZigzag(firstDelta)
+            if dodDivisor > 1 { out.writeVarint(dodDivisor) }
+            dodBits.finish(into: &out)
+            deltaBits.reset()
+        } else {
+            out.write(IntFrameCode.predictorDelta | (deltaDivisor > 1 ? IntFrameCode.flagDivisor : 0))
+            out.writeZigzag(first)
+            if deltaDivisor > 1 { out.writeVarint(deltaDivisor) }
+            deltaBits.finish(into: &out)
+            dodBits.reset()
+        }
+    }
+
+    /// Divides `residuals` by their common divisor, zigzags and codes them into `bits`;
+    /// returns the divisor (1 when none helps).
+    private static func code(_ residuals: [Int64], _ zigzags: inout [UInt64], into bits: inout BitWriter) -> UInt64 {
+        bits.reset()
+        var g = residuals.withUnsafeBufferPointer { IntFrameCode.divisor($0) }
+        if g == 0 || g > UInt64(Int64.max) { g = 1 }
+        zigzags.removeAll(keepingCapacity: true)
+        if g == 1 {
+            for r in residuals { zigzags.append(Zigzag.encode(r)) }
+        } else {
+            let d = Int64(g)
+            for r in residuals { zigzags.append(Zigzag.encode(r / d)) }
+        }
+        zigzags.withUnsafeBufferPointer { RiceGroups.encode($0, into: &bits) }
+        return g
+    }
+
+    private func varintLength(_ v: UInt64) -> Int { max(1, (RiceGroups.bitLength(v) + 6) / 7) }
+}
+
+extension IntFrameCode {
+    /// Decodes the first `limit` of the frame's `count` values from `bytes` into `out`.
+    /// With `limit == count` it also checks that the bit stream ends with the frame.
+    static func decode(
+        _ bytes: UnsafeRawBufferPointer, count: Int, limit: Int, base: Int64, baseDelta: Int64,
+        into out: UnsafeMutablePointer<Int64>
+    ) throws(CodecError) {
+        var header = ByteReader(bytes)
+        let flags: UInt8
+        let first: Int64
+        do throws(CodecError) {
+            flags = try header.readByte()
+            first = try header.readZigzag()
+        } catch {
+            throw CodecError(message: "integer frame header: \(error.message)", offset: error.offset)
+        }
+        guard flags & IntFrameCode.flagsUnused == 0 else {
+            throw CodecError(message: "integer frame header has unknown flags 0x\(String(flags, radix: 16))", offset: 0)
+        }
+        let predictor = flags & 3
+        guard predictor <= IntFrameCode.predictorDeltaOfDelta else {
+            throw CodecError(message: "integer frame has unknown predictor \(predictor)", offset: 0)
+        }
+        var x = base &+ first
+        out[0] = x
+        if count == 1 {
+            if header.remaining != 0 {
+                throw CodecError(message: "\(header.remaining) bytes after a one-value integer frame", offset: header.offset)
+            }
+            return
+        }
+        var firstDelta: Int64 = 0
+        var divisor: Int64 = 1
+        do throws(CodecError) {
+            if predictor == IntFrameCode.predictorDeltaOfDelta { firstDelta = try header.readZigzag() }
+            if flags & IntFrameCode.flagDivisor != 0 {
+                let g = try header.readVarint()
+                guard g >= 2 && g <= UInt64(Int64.max) else {
+                    throw CodecError(message: "integer frame divisor \(g) is outside 2...Int64.max", offset: header.offset)
+                }
+                divisor = Int64(g)
+            }
+        } catch {
+            throw CodecError(message: "integer frame header: \(error.message)", offset: error.offset)
+        }
+        let residualCount = predictor == IntFrameCode.predictorDelta ? count - 1 : count - 2
+        let needed = predictor == IntFrameCode.predictorDelta ? limit - 1 : max(0, limit - 2)
+        let streamStart = header.offset
+        var r = BitReader(UnsafeRawBufferPointer(rebasing: bytes[streamStart...]))
+        var failure: CodecError? = nil
+        withUnsafeTemporaryAllocation(of: UInt64.self, capacity: max(1, needed)) { residuals in
+            let u = residuals.baseAddress!
+            do throws(CodecError) {
+                try RiceGroups.decode(&r, count: needed, into: u)
+            } catch {
+                failure = error
+                return
+            }
+            if predictor == IntFrameCode.predictorDelta {
+                let step = baseDelta
+                var i = 1
+                while i < limit {
+                    x = x &+ step &+ Zigzag.decode(u[i &- 1]) &* divisor
+                    out[i] = x
+                    i &+= 1
+                }
+            } else {
+                var delta = baseDelta &+ firstDelta
+                if limit > 1 {
+                    x = x &+ delta
+                    out[1] = x
+                }
+                var i = 2
+                while i < limit {
+                    delta = delta &+ Zigzag.decode(u[i &- 2]) &* divisor
+                    x = x &+ delta
+                    out[i] = x
+                    i &+= 1
+                }
+            }
+        }
+        if let failure { throw CodecError(message: failure.message, offset: streamStart) }
+        if r.isOverrun {
+            throw CodecError(message: "residual stream runs past the frame's end (truncated or corrupt)", offset: streamStart)
+        }
+        if limit == count && residualCount == needed && r.bitCapacity - r.bitPosition >= 8 {
+            throw CodecError(
+                message: "\((r.bitCapacity - r.bitPosition) / 8) bytes after the residual stream's end (corrupt frame)", offset: streamStart)
+        }
+    }
+}

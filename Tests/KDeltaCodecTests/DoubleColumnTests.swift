@@ -1,0 +1,82 @@
+import KDeltaCodec
+import Testing
+
+/// DoubleColumn: every bit pattern round-trips (NaN payloads, infinities, -0.0,
+/// subnormals, float32 noise, huge magnitudes), short decimals cost a few bits, ranges
+/// equal slices.
+@Suite struct DoubleColumnTests {
+    static let specials: [Double] = [
+        .nan, -.nan, Double(nan: 0x1234, signaling: false), Double(nan: 1, signaling: true),
+        Double(bitPattern: 0x7FF0_0000_0000_0001), Double(bitPattern: 0xFFFF_FFFF_FFFF_FFFF),
+        .infinity, -.infinity, 0.0, -0.0, .leastNonzeroMagnitude, -.leastNonzeroMagnitude,
+        .leastNormalMagnitude, Double(bitPattern: 0x000F_FFFF_FFFF_FFFF), .greatestFiniteMagnitude,
+        -.greatestFiniteMagnitude, 1e300, -1e-300, .pi, 0.1, 1.0 / 3.0, 9.3e18, -9.3e18, 123_456_789.123,
+    ]
+
+    @Test func edgeCasesRoundTripBitForBit() {
+        ColumnChecks.roundTrips(DoubleCoding.self, [], "empty")
+        ColumnChecks.roundTrips(DoubleCoding.self, [21.5], "one value")
+        ColumnChecks.roundTrips(DoubleCoding.self, [-0.0], "one -0.0")
+        ColumnChecks.roundTrips(DoubleCoding.self, [.nan], "one NaN")
+        ColumnChecks.roundTrips(DoubleCoding.self, Self.specials, "special values")
+        ColumnChecks.roundTrips(DoubleCoding.self, Array(repeating: Double(nan: 7, signaling: false), count: 500), "all NaN with a payload")
+        ColumnChecks.roundTrips(DoubleCoding.self, Array(repeating: 19.89, count: 1_000), "all equal")
+        ColumnChecks.roundTrips(DoubleCoding.self, (0..<500).map { $0 % 2 == 0 ? 0.0 : -0.0 }, "alternating zeros")
+        ColumnChecks.roundTrips(DoubleCoding.self, (0..<500).map { Double($0 % 2 == 0 ? 1 : -1) * (12.5 + Double($0)) }, "alternating signs")
+    }
+
+    @Test func mixedDecimalAndNonDecimalFramesRoundTrip() {
+        var random = SeededRandom(seed: 40)
+        var values: [Double] = []
+        for i in 0..<3_000 {
+            let decimal = Double(Int.random(in: -5_000...5_000, using: &random)) / 100
+            switch i % 50 {
+            case 0: values.append(Self.specials[Int.random(in: 0..<Self.specials.count, using: &random)])
+            case 1: values.append(Double(Float(decimal) + 0.001))
+            default: values.append(decimal)
+            }
+        }
+        ColumnChecks.roundTrips(DoubleCoding.self, values, "decimals with specials and float32 noise")
+        let specialsShuffled = (0..<2_000).map { _ in Self.specials[Int.random(in: 0..<Self.specials.count, using: &random)] }
+        ColumnChecks.roundTrips(DoubleCoding.self, specialsShuffled, "only specials")
+        let bitsNoise = (0..<2_000).map { _ in Double(bitPattern: random.next()) }
+        ColumnChecks.roundTrips(DoubleCoding.self, bitsNoise, "random bit patterns")
+        let floats = (0..<2_000).map { _ in Double(Float.random(in: -1_000...1_000, using: &random)) }
+        ColumnChecks.roundTrips(DoubleCoding.self, floats, "float32 values")
+        let subnormals = (0..<1_000).map { _ in Double(bitPattern: random.next() & 0x000F_FFFF_FFFF_FFFF) }
+        ColumnChecks.roundTrips(DoubleCoding.self, subnormals, "subnormals")
+        let wideScales = (0..<2_000).map { i in Double(Int.random(in: -999_999...999_999, using: &random)) / [1.0, 10, 1e3, 1e6, 1e12, 1e15][i % 6] }
+        ColumnChecks.roundTrips(DoubleCoding.self, wideScales, "decimals of six scales")
+        let huge = (0..<1_000).map { i in Double(i) * 1e17 + Double(Int.random(in: 0...9, using: &random)) }
+        ColumnChecks.roundTrips(DoubleCoding.self, huge, "huge magnitudes")
+    }
+
+    @Test func shortDecimalSeriesCostFewBitsPerValue() throws {
+        var random = SeededRandom(seed: 41)
+        var t = 2_150
+        let values = (0..<12_800).map { _ -> Double in
+            t += Int.random(in: -2...2, using: &random)
+            return Double(t) / 100
+        }
+        let (decoded, bytes) = try DoubleCoding.roundTrip(values)
+        #expect(DoubleCoding.same(decoded, values))
+        let bits = Double(bytes.count * 8) / Double(values.count)
+        #expect(bits < 4, "\(bits) bits per value for a slow two-decimal walk")
+    }
+
+    @Test func rangesEqualSlicesOfTheWholeDecode() {
+        var random = SeededRandom(seed: 42)
+        let values = (0..<900).map { i -> Double in
+            i % 200 < 100 ? Double(Int.random(in: 0...3_000, using: &random)) / 10 : Double(bitPattern: random.next())
+        }
+        ColumnChecks.rangesMatch(DoubleCoding.self, values, ranges: ColumnChecks.ranges(count: values.count, random: &random))
+    }
+
+    @Test func corruptAndTruncatedColumnsThrowOrDecodeButNeverCrash() {
+        var random = SeededRandom(seed: 43)
+        let decimals = (0..<300).map { i -> Double in i == 100 ? .nan : Double(Int.random(in: 0...500, using: &random)) / 10 }
+        ColumnChecks.corruptionIsCaught(DoubleCoding.self, decimals)
+        let noise = (0..<150).map { _ in Double(bitPattern: random.next()) }
+        ColumnChecks.corruptionIsCaught(DoubleCoding.self, noise)
+    }
+}
