@@ -48,7 +48,6 @@ import Testing
 
         // More writes after the cut continue every chain; a second cut, then reopen.
         _ = try StoreRoundTripTests.writeRandom(store, seed: 12, batches: 60, keys: keys)
-        let middle = try Self.reads(store, keys: keys, seed: 2)
         let second = try store.cut()
         #expect(second.blockNumber == 2)
         _ = try StoreRoundTripTests.writeRandom(store, seed: 13, batches: 20, keys: keys)
