@@ -13,6 +13,6 @@ struct KDeltaEdge: ParsableCommand {
         version: "0.1.0",
         subcommands: [
             PutCommand.self, GetCommand.self, LogCommand.self, DiffCommand.self, KeysCommand.self,
-            VerifyCommand.self, RepairCommand.self, StatsCommand.self,
+            VerifyCommand.self, RepairCommand.self, StatsCommand.self, CompactCommand.self,
         ])
 }

@@ -1,3 +1,4 @@
+import KDeltaModel
 /// Figures about a store, for `kdelta-edge stats` and the control API.
 public struct StoreStats: Sendable {
     /// Keys with at least one version.
@@ -27,12 +28,38 @@ public struct StoreStats: Sendable {
     public var fsync: FsyncPolicy
     /// Why writes stopped, if they did.
     public var poisoned: String?
+    /// Versions in memory (hot) and in block files (warm), and the blocks' bytes on disk.
+    public var hotVersions: Int = 0
+    public var blockVersions: Int = 0
+    public var blocks: Int = 0
+    public var blockBytes: Int64 = 0
+    /// Per series, in key order.
+    public var series: [SeriesStats] = []
+}
+
+/// Figures about one series.
+public struct SeriesStats: Sendable, Equatable {
+    public var key: Key
+    /// Versions in memory and in blocks.
+    public var hotVersions: Int
+    public var blockVersions: Int
+    /// Bytes of its chunks in block files.
+    public var blockBytes: Int64
 }
 
 extension Store {
     /// Current figures.
     public func stats() -> StoreStats {
-        let (keys, versions, memory) = state.withReadLock { (hot.series.count, hot.versionCount, hot.memoryBytes) }
+        let (keys, hotVersions, memory, series) = state.withReadLock { () -> (Int, Int, Int, [SeriesStats]) in
+            let series = hot.series.map { s in
+                SeriesStats(key: s.key, hotVersions: s.count, blockVersions: s.totalCount - s.count,
+                            blockBytes: s.chunks.reduce(Int64(0)) { $0 + Int64($1.entry.length) })
+            }
+            return (hot.series.filter { $0.totalCount > 0 }.count, hot.versionCount, hot.memoryBytes, series)
+        }
+        let blockVersions = series.reduce(0) { $0 + $1.blockVersions }
+        let (blocks, blockBytes) = cutMutex.withLock { (manifest.blocks.count, manifest.blocks.reduce(Int64(0)) { $0 + $1.bytes }) }
+        let versions = hotVersions + blockVersions
         let counters = committerCounters
         var segments = 0
         var bytes: Int64 = 0
@@ -51,6 +78,8 @@ extension Store {
             walSegments: segments, walBytes: bytes, memoryBytes: memory,
             groupCommits: counters.groups, readingsCommitted: counters.readings, fsyncs: fsyncCount,
             queueFullRefusals: counters.refusals, queueFullWaits: counters.waits, queuedReadings: counters.queued,
-            fsync: options.fsync, poisoned: poisonedBy?.message)
+            fsync: options.fsync, poisoned: poisonedBy?.message,
+            hotVersions: hotVersions, blockVersions: blockVersions, blocks: blocks, blockBytes: blockBytes,
+            series: series.sorted { $0.key < $1.key })
     }
 }

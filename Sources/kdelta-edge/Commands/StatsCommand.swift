@@ -6,7 +6,7 @@ import KDeltaStorage
 struct StatsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "stats",
-        abstract: "Print figures about the store: keys, versions, WAL and memory.")
+        abstract: "Print figures about the store: keys, versions per tier, bytes on disk, WAL and memory.")
 
     @OptionGroup var location: StoreLocation
 
@@ -20,6 +20,14 @@ struct StatsCommand: ParsableCommand {
                 ("nextLSN", .int(Int64(s.nextLSN))), ("walSegments", .int(Int64(s.walSegments))),
                 ("walBytes", .int(s.walBytes)), ("memoryBytes", .int(Int64(s.memoryBytes))),
                 ("memoryBytesPerVersion", s.versions > 0 ? .double(Double(s.memoryBytes) / Double(s.versions)) : .null),
+                ("hotVersions", .int(Int64(s.hotVersions))), ("blockVersions", .int(Int64(s.blockVersions))),
+                ("blocks", .int(Int64(s.blocks))), ("blockBytes", .int(s.blockBytes)),
+                ("series", .array(s.series.map { x in
+                    JSONValue.object([
+                        ("key", .string(x.key.rawValue)), ("hotVersions", .int(Int64(x.hotVersions))),
+                        ("blockVersions", .int(Int64(x.blockVersions))), ("blockBytes", .int(x.blockBytes)),
+                    ])
+                })),
                 ("openMs", .double(r.durationMs)),
                 ("tornTail", r.tornTail.map { .string("\($0.file)@\($0.offset)") } ?? .null),
             ]).canonicalText)
@@ -28,6 +36,8 @@ struct StatsCommand: ParsableCommand {
         print("data directory  \(location.directory)")
         print("keys            \(s.keys)")
         print("versions        \(s.versions) (next LSN \(s.nextLSN))")
+        print("hot (memory)    \(s.hotVersions) versions")
+        print("warm (blocks)   \(s.blockVersions) versions in \(s.blocks) block files, \(s.blockBytes) bytes on disk")
         print("WAL             \(s.walSegments) segments, \(s.walBytes) bytes on disk")
         print("memory          \(s.memoryBytes) bytes (\(s.versions > 0 ? s.memoryBytes / s.versions : 0) per version)")
         print("open took       \(Int(r.durationMs)) ms")
