@@ -11,6 +11,8 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        // YAML for the configuration file (KDeltaConfig only); 5.0.1 builds with Swift 6.0.3.
+        .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
     ],
     targets: [
         // C libraries, each imported by exactly one small Swift wrapper target.
@@ -32,6 +34,11 @@ let package = Package(
         .target(name: "KDeltaStorage", dependencies: ["KDeltaModel", "KDeltaCodec"]),
         .target(name: "KDeltaStorageTestSupport", dependencies: ["KDeltaStorage"]),
         .target(name: "KDeltaIngest", dependencies: ["KDeltaModel"]),
+        // The YAML configuration file: reads it into KDeltaModel values (retention rules,
+        // sizes, durations) that the storage engine takes without depending on YAML.
+        .target(
+            name: "KDeltaConfig",
+            dependencies: ["KDeltaModel", .product(name: "Yams", package: "Yams")]),
 
         // Executables: wiring only.
         .executableTarget(
@@ -52,6 +59,9 @@ let package = Package(
 
         .testTarget(name: "KDeltaModelTests", dependencies: ["KDeltaModel"]),
         .testTarget(name: "KDeltaCodecTests", dependencies: ["KDeltaCodec"]),
+        // KDeltaStorage only to check that config bounds agree with StorageLimits and that
+        // every fsync setting the file accepts is one FsyncPolicy(parsing:) accepts.
+        .testTarget(name: "KDeltaConfigTests", dependencies: ["KDeltaConfig", "KDeltaModel", "KDeltaStorage"]),
         .testTarget(
             name: "KDeltaStorageTests",
             dependencies: ["KDeltaStorage", "KDeltaStorageTestSupport"]),
@@ -60,6 +70,8 @@ let package = Package(
         .testTarget(
             name: "CrashTests",
             dependencies: ["KDeltaStorage", "KDeltaStorageTestSupport", "kdelta-crashwriter"]),
+        // The executable's support code (output formatting), through @testable import.
+        .testTarget(name: "KDeltaEdgeTests", dependencies: ["kdelta-edge", "KDeltaStorage", "KDeltaModel"]),
         .testTarget(
             name: "IntegrationTests",
             dependencies: ["KDeltaStorage", "kdelta-edge"]),
