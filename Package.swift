@@ -32,6 +32,8 @@ let package = Package(
         .target(name: "KDeltaStorage", dependencies: ["KDeltaModel", "KDeltaCodec"]),
         .target(name: "KDeltaStorageTestSupport", dependencies: ["KDeltaStorage"]),
         .target(name: "KDeltaIngest", dependencies: ["KDeltaModel"]),
+        // Reads the real sensor datasets of ../shared/data for tests and the benchmark.
+        .target(name: "SensorDatasets", dependencies: ["KDeltaModel"]),
 
         // Executables: wiring only.
         .executableTarget(
@@ -43,7 +45,7 @@ let package = Package(
         .executableTarget(
             name: "kdelta-bench",
             dependencies: [
-                "KDeltaStorage", "KDeltaIngest", "SQLiteReference",
+                "KDeltaStorage", "KDeltaCodec", "KDeltaIngest", "SQLiteReference", "SensorDatasets",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         // The child process of the crash test: ingests with fsync=always and reports every
@@ -51,7 +53,8 @@ let package = Package(
         .executableTarget(name: "kdelta-crashwriter", dependencies: ["KDeltaStorage"]),
 
         .testTarget(name: "KDeltaModelTests", dependencies: ["KDeltaModel"]),
-        .testTarget(name: "KDeltaCodecTests", dependencies: ["KDeltaCodec"]),
+        // Fixtures are read through #filePath, not bundled as resources.
+        .testTarget(name: "KDeltaCodecTests", dependencies: ["KDeltaCodec", "SensorDatasets"], exclude: ["Fixtures"]),
         .testTarget(
             name: "KDeltaStorageTests",
             dependencies: ["KDeltaStorage", "KDeltaStorageTestSupport"]),
