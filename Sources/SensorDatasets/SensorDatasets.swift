@@ -27,8 +27,8 @@ public enum SensorDatasets {
     }
 
     /// Reads `directory/relativePath` ("folder/file"). With `keepText`, the uncompressed
-    /// CSV text is kept in the result.
-    public static func read(directory: String, file relativePath: String, keepText: Bool = false) throws(SensorDataError) -> SensorDataset {
+    /// CSV text is kept in the result; with `rowsMax`, only the first data rows are read.
+    public static func read(directory: String, file relativePath: String, keepText: Bool = false, rowsMax: Int = .max) throws(SensorDataError) -> SensorDataset {
         let path = directory + "/" + relativePath
         let parts = relativePath.split(separator: "/", maxSplits: 1).map(String.init)
         let folder = parts.count == 2 ? parts[0] : ""
@@ -37,7 +37,7 @@ public enum SensorDatasets {
         var result: Result<SensorDataset, SensorDataError> = .failure(SensorDataError(""))
         text.withUnsafeBufferPointer { bytes in
             do throws(SensorDataError) {
-                var dataset = try parse(bytes, path: path)
+                var dataset = try parse(bytes, path: path, rowsMax: rowsMax)
                 dataset.folder = folder
                 dataset.file = file
                 dataset.textBytes = text.count
@@ -53,7 +53,7 @@ public enum SensorDatasets {
 
     /// Parses CSV text: the header names the columns; the first column (or the first two,
     /// `Date` and `Time`) holds the time.
-    static func parse(_ bytes: UnsafeBufferPointer<UInt8>, path: String) throws(SensorDataError) -> SensorDataset {
+    static func parse(_ bytes: UnsafeBufferPointer<UInt8>, path: String, rowsMax: Int = .max) throws(SensorDataError) -> SensorDataset {
         var scanner = CSVScanner(bytes)
         var cells: [CSVScanner.Cell] = []
         guard try scanner.nextRow(into: &cells) else { throw SensorDataError("\(path): no header line") }
@@ -68,7 +68,7 @@ public enum SensorDatasets {
         var series = columns.map { SensorSeries(name: names[$0]) }
         let order = slashOrder(bytes)
         var rows = 0
-        while try scanner.nextRow(into: &cells) {
+        while rows < rowsMax, try scanner.nextRow(into: &cells) {
             rows += 1
             let line = scanner.line
             func cellBytes(_ c: Int) -> UnsafeBufferPointer<UInt8> {

@@ -145,9 +145,11 @@ enum RiceGroups {
                         valid &-= length
                         used &+= length
                     } else {
-                        let n = Int(truncatingIfNeeded: (word &>> UInt64(escapeQuotient)) & 63) &+ 1
-                        r.skip(used &+ escapeQuotient &+ 6)
+                        // The length field may lie beyond the bits left in `word`: read
+                        // it from the stream.
+                        r.skip(used &+ escapeQuotient)
                         used = 0
+                        let n = Int(truncatingIfNeeded: r.read(6)) &+ 1
                         out[i] = r.readWide(n)
                         word = r.peek()
                         valid = 64 &- (r.position & 7)
