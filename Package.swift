@@ -39,6 +39,8 @@ let package = Package(
         .target(
             name: "KDeltaConfig",
             dependencies: ["KDeltaModel", .product(name: "Yams", package: "Yams")]),
+        // Reads the real sensor datasets of ../shared/data for tests and the benchmark.
+        .target(name: "SensorDatasets", dependencies: ["KDeltaModel"]),
 
         // Executables: wiring only.
         .executableTarget(
@@ -50,7 +52,7 @@ let package = Package(
         .executableTarget(
             name: "kdelta-bench",
             dependencies: [
-                "KDeltaStorage", "KDeltaIngest", "SQLiteReference",
+                "KDeltaStorage", "KDeltaCodec", "KDeltaIngest", "SQLiteReference", "SensorDatasets",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         // The child process of the crash test: ingests with fsync=always and reports every
@@ -58,7 +60,8 @@ let package = Package(
         .executableTarget(name: "kdelta-crashwriter", dependencies: ["KDeltaStorage"]),
 
         .testTarget(name: "KDeltaModelTests", dependencies: ["KDeltaModel"]),
-        .testTarget(name: "KDeltaCodecTests", dependencies: ["KDeltaCodec"]),
+        // Fixtures are read through #filePath, not bundled as resources.
+        .testTarget(name: "KDeltaCodecTests", dependencies: ["KDeltaCodec", "SensorDatasets"], exclude: ["Fixtures"]),
         // KDeltaStorage only to check that config bounds agree with StorageLimits and that
         // every fsync setting the file accepts is one FsyncPolicy(parsing:) accepts.
         .testTarget(name: "KDeltaConfigTests", dependencies: ["KDeltaConfig", "KDeltaModel", "KDeltaStorage"]),

@@ -10,15 +10,21 @@ public struct BitReader {
     @usableFromInline let base: UnsafeRawPointer?
     /// Bytes in the range.
     @usableFromInline let byteCount: Int
+    /// Below this bit position an 8-byte load at the position's byte stays in the range.
+    @usableFromInline let fastLimit: Int
+    /// Bits consumed so far (only ever grows, so every load stays in the range).
+    @usableFromInline var position: Int
+
     /// Bits consumed so far.
-    public var bitPosition: Int
+    @inlinable public var bitPosition: Int { position }
 
     /// A reader of `bytes`, from its first bit.
     @inlinable
     public init(_ bytes: UnsafeRawBufferPointer) {
         base = bytes.baseAddress
         byteCount = bytes.count
-        bitPosition = 0
+        fastLimit = bytes.baseAddress == nil ? 0 : (bytes.count - 7) * 8
+        position = 0
     }
 
     /// Bits in the range.
@@ -26,42 +32,41 @@ public struct BitReader {
 
     /// True when more bits were consumed than the range holds: the input was truncated or
     /// corrupt.
-    @inlinable public var isOverrun: Bool { bitPosition > byteCount &* 8 }
+    @inlinable public var isOverrun: Bool { position > byteCount &* 8 }
 
     /// The next bits without consuming them: at least 57 are valid (bits past the end of
     /// the range read as zero).
     @inlinable @inline(__always)
     public func peek() -> UInt64 {
-        let byte = bitPosition &>> 3
-        if byte &+ 8 <= byteCount, let base {
-            let word = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: byte, as: UInt64.self))
-            return word &>> UInt64(truncatingIfNeeded: bitPosition & 7)
+        if position < fastLimit {
+            let word = UInt64(littleEndian: base.unsafelyUnwrapped.loadUnaligned(fromByteOffset: position &>> 3, as: UInt64.self))
+            return word &>> UInt64(truncatingIfNeeded: position & 7)
         }
         return peekNearEnd()
     }
 
     @usableFromInline
     func peekNearEnd() -> UInt64 {
-        let byte = bitPosition >> 3
-        guard byte < byteCount, let base else { return 0 }
+        let byte = position >> 3
+        guard position >= 0, byte < byteCount, let base else { return 0 }
         var word: UInt64 = 0
         var i = byteCount - 1
         while i >= byte {
             word = word << 8 | UInt64(base.load(fromByteOffset: i, as: UInt8.self))
             i -= 1
         }
-        return word >> UInt64(bitPosition & 7)
+        return word >> UInt64(position & 7)
     }
 
-    /// Consumes `count` bits without reading them.
+    /// Consumes `count` (>= 0) bits without reading them.
     @inlinable @inline(__always)
-    public mutating func skip(_ count: Int) { bitPosition &+= count }
+    public mutating func skip(_ count: Int) { position &+= count }
 
     /// Reads a field of `count` bits, 0...56.
     @inlinable @inline(__always)
     public mutating func read(_ count: Int) -> UInt64 {
         let value = peek() & BitReader.mask(count)
-        bitPosition &+= count
+        position &+= count
         return value
     }
 

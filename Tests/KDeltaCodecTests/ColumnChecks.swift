@@ -15,7 +15,8 @@ enum ColumnChecks {
         }
     }
 
-    /// `decode(range:)` equals the slice of `decode` for every range in `ranges`.
+    /// `decode(range:)` equals the slice of `decode` for every range in `ranges`, and
+    /// `value(at:)` equals each value (for the codecs that have it).
     static func rangesMatch<C: ColumnCoding>(_: C.Type, _ values: [C.Value], ranges: [Range<Int>], sourceLocation: SourceLocation = #_sourceLocation) {
         let bytes = C.encode(values)
         for r in ranges {
@@ -24,6 +25,15 @@ enum ColumnChecks {
                 #expect(C.same(part, Array(values[r])), "\(C.name) range \(r) of \(values.count)", sourceLocation: sourceLocation)
             } catch {
                 Issue.record("\(C.name) range \(r) of \(values.count): \(error)", sourceLocation: sourceLocation)
+            }
+        }
+        for i in values.indices {
+            do {
+                if let one = try C.value(bytes, count: values.count, at: i) {
+                    #expect(C.same([one], [values[i]]), "\(C.name) value(at: \(i))", sourceLocation: sourceLocation)
+                }
+            } catch {
+                Issue.record("\(C.name) value(at: \(i)): \(error)", sourceLocation: sourceLocation)
             }
         }
     }
@@ -61,6 +71,7 @@ enum ColumnChecks {
                 _ = try? C.decode(damaged, count: n)
                 _ = try? C.decode(damaged, count: n, range: middle..<min(n, middle + 1))
                 _ = try? C.decode(damaged, count: n, range: max(0, n - 3)..<n)
+                if n > 0 { _ = try? C.value(damaged, count: n, at: n - 1) }
             }
         }
         // A wrong count is refused or decodes something, never crashes.

@@ -10,6 +10,8 @@ protocol ColumnCoding {
     static func decode(_ bytes: UnsafeRawBufferPointer, count: Int) throws(CodecError) -> [Value]
     static func decode(_ bytes: UnsafeRawBufferPointer, count: Int, range: Range<Int>) throws(CodecError) -> [Value]
     static func same(_ a: [Value], _ b: [Value]) -> Bool
+    /// `value(_:count:at:)`, or nil for codecs without it (BytesColumn).
+    static func value(_ bytes: UnsafeRawBufferPointer, count: Int, at index: Int) throws(CodecError) -> Value?
 }
 
 extension ColumnCoding {
@@ -37,11 +39,25 @@ extension ColumnCoding {
     }
 }
 
+extension ColumnCoding {
+    /// The value at `index` through `value(_:count:at:)`.
+    static func value(_ bytes: [UInt8], count: Int, at index: Int) throws(CodecError) -> Value? {
+        var result: Result<Value?, CodecError> = .success(nil)
+        bytes.withUnsafeBytes { raw in
+            do throws(CodecError) { result = .success(try value(raw, count: count, at: index)) } catch { result = .failure(error) }
+        }
+        return try result.get()
+    }
+}
+
 extension ColumnCoding where Value: Equatable {
     static func same(_ a: [Value], _ b: [Value]) -> Bool { a == b }
 }
 
 struct TimeCoding: ColumnCoding {
+    static func value(_ bytes: UnsafeRawBufferPointer, count: Int, at index: Int) throws(CodecError) -> Int64? {
+        try TimeColumn.value(bytes, count: count, at: index)
+    }
     static let name = "TimeColumn"
     static func encode(_ values: [Int64]) -> [UInt8] { TimeColumn.encode(values) }
     static func encode(_ values: [Int64], frameSizeLog2: Int) -> [UInt8] { TimeColumn.encode(values, frameSizeLog2: frameSizeLog2) }
@@ -52,6 +68,9 @@ struct TimeCoding: ColumnCoding {
 }
 
 struct IntCoding: ColumnCoding {
+    static func value(_ bytes: UnsafeRawBufferPointer, count: Int, at index: Int) throws(CodecError) -> Int64? {
+        try IntColumn.value(bytes, count: count, at: index)
+    }
     static let name = "IntColumn"
     static func encode(_ values: [Int64]) -> [UInt8] { IntColumn.encode(values) }
     static func encode(_ values: [Int64], frameSizeLog2: Int) -> [UInt8] { IntColumn.encode(values, frameSizeLog2: frameSizeLog2) }
@@ -62,6 +81,9 @@ struct IntCoding: ColumnCoding {
 }
 
 struct DoubleCoding: ColumnCoding {
+    static func value(_ bytes: UnsafeRawBufferPointer, count: Int, at index: Int) throws(CodecError) -> Double? {
+        try DoubleColumn.value(bytes, count: count, at: index)
+    }
     static let name = "DoubleColumn"
     static func encode(_ values: [Double]) -> [UInt8] { DoubleColumn.encode(values) }
     static func encode(_ values: [Double], frameSizeLog2: Int) -> [UInt8] { DoubleColumn.encode(values, frameSizeLog2: frameSizeLog2) }
@@ -73,6 +95,9 @@ struct DoubleCoding: ColumnCoding {
 }
 
 struct BoolCoding: ColumnCoding {
+    static func value(_ bytes: UnsafeRawBufferPointer, count: Int, at index: Int) throws(CodecError) -> Bool? {
+        try BoolColumn.value(bytes, count: count, at: index)
+    }
     static let name = "BoolColumn"
     static func encode(_ values: [Bool]) -> [UInt8] { BoolColumn.encode(values) }
     static func encode(_ values: [Bool], frameSizeLog2: Int) -> [UInt8] { BoolColumn.encode(values, frameSizeLog2: frameSizeLog2) }
@@ -83,6 +108,7 @@ struct BoolCoding: ColumnCoding {
 }
 
 struct BytesCoding: ColumnCoding {
+    static func value(_ bytes: UnsafeRawBufferPointer, count: Int, at index: Int) throws(CodecError) -> [UInt8]? { nil }
     static let name = "BytesColumn"
     static func encode(_ values: [[UInt8]]) -> [UInt8] { BytesColumn.encode(values) }
     static func encode(_ values: [[UInt8]], frameSizeLog2: Int) -> [UInt8] { BytesColumn.encode(values, frameSizeLog2: frameSizeLog2) }

@@ -51,6 +51,25 @@ import Testing
         ColumnChecks.roundTrips(DoubleCoding.self, huge, "huge magnitudes")
     }
 
+    /// One frame of the household dataset's Global_reactive_power (values 169,472..<169,600):
+    /// runs of zeros broken by small readings make Rice groups with a small parameter whose
+    /// escapes fell where the decoder's register held fewer bits than the escape's length
+    /// field; the length was read as zeros (a regression test for that).
+    @Test func householdFrameWithEscapesAtTheRegisterEdgeRoundTrips() {
+        let values: [Double] = [
+            0.0, 0.0, 0.0, 0.084, 0.094, 0.098, 0.098, 0.098, 0.096, 0.096, 0.096, 0.098, 0.096, 0.098, 0.098,
+            0.096, 0.094, 0.094, 0.094, 0.094, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.078, 0.078,
+            0.078, 0.078, 0.08, 0.08, 0.08, 0.076, 0.078, 0.078, 0.078, 0.06, 0.0, 0.0, 0.0, 0.0, 0.0, 0.108,
+            0.108, 0.108, 0.106, 0.112, 0.114, 0.112, 0.112, 0.11, 0.112, 0.114, 0.114, 0.114, 0.112, 0.112,
+            0.112, 0.104, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.074, 0.09, 0.09, 0.09,
+            0.09, 0.088, 0.092, 0.094, 0.092, 0.09, 0.09, 0.09, 0.0, 0.0, 0.104, 0.122, 0.122, 0.14, 0.248,
+            0.248, 0.246, 0.246, 0.244, 0.246, 0.244, 0.246, 0.246, 0.244, 0.246, 0.246, 0.25, 0.154, 0.114,
+            0.112, 0.112, 0.11, 0.112, 0.114, 0.116, 0.114, 0.112, 0.112, 0.112, 0.11, 0.108, 0.106, 0.134,
+            0.214, 0.214, 0.212, 0.212, 0.216
+        ]
+        ColumnChecks.roundTrips(DoubleCoding.self, values, "household Global_reactive_power frame 1324")
+    }
+
     @Test func shortDecimalSeriesCostFewBitsPerValue() throws {
         var random = SeededRandom(seed: 41)
         var t = 2_150

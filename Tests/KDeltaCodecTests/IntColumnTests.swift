@@ -27,6 +27,20 @@ import Testing
         ColumnChecks.roundTrips(IntCoding.self, spiky, "rare spikes")
     }
 
+    /// Small residuals with an outlier in most groups: Rice groups with a small parameter
+    /// and escapes at many bit offsets of the decoder's register.
+    @Test func outliersAmongSmallValuesEscapeAtEveryBitOffset() {
+        var random = SeededRandom(seed: 13)
+        for gap in 13...40 {
+            var x: Int64 = 0
+            let values = (0..<3_000).map { i -> Int64 in
+                x += i % gap == 0 ? Int64.random(in: -(1 << 40)...(1 << 40), using: &random) : Int64.random(in: -1...1, using: &random)
+                return x
+            }
+            ColumnChecks.roundTrips(IntCoding.self, values, "outliers every \(gap) values")
+        }
+    }
+
     @Test func constantColumnCostsAboutABitPer16Values() throws {
         let values = Array(repeating: Int64(20), count: 128 * 100)
         let (_, bytes) = try IntCoding.roundTrip(values)

@@ -78,6 +78,20 @@ public enum BoolColumn {
         }
     }
 
+    /// Decodes the value at `index` (within `0..<count`) alone: one frame up to the value,
+    /// without allocating. What a point read (`get(at:)`) uses.
+    public static func value(_ bytes: UnsafeRawBufferPointer, count: Int, at index: Int) throws(CodecError) -> Bool {
+        var column = try ColumnReader(bytes, count: count, scheme: .bool)
+        try column.readTable()
+        return try column.decodeOne(at: index) { (k, frame, limit, out) throws(CodecError) in
+            do throws(CodecError) {
+                try decodeFrame(frame, count: column.values(ofFrame: k).count, limit: limit, into: out)
+            } catch {
+                throw column.error(frame: k, error.message, offset: column.offset(of: frame) + (error.offset ?? 0))
+            }
+        }
+    }
+
     /// Decodes the first `limit` of a frame's `count` values.
     static func decodeFrame(_ bytes: UnsafeRawBufferPointer, count: Int, limit: Int, into out: UnsafeMutablePointer<Bool>) throws(CodecError) {
         var header = ByteReader(bytes)
@@ -101,7 +115,7 @@ public enum BoolColumn {
             let streamStart = header.offset
             var r = BitReader(UnsafeRawBufferPointer(rebasing: bytes[streamStart...]))
             var failure: CodecError? = nil
-            withUnsafeTemporaryAllocation(of: UInt64.self, capacity: Int(runCount)) { runs in
+            Scratch.with(UInt64.self, count: Int(runCount)) { runs in
                 do throws(CodecError) {
                     try RiceGroups.decode(&r, count: Int(runCount), into: runs.baseAddress!)
                 } catch {

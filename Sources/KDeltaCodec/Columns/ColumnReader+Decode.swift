@@ -15,7 +15,7 @@ extension ColumnReader {
         let lastFrame = (range.upperBound - 1) >> frameSizeLog2
         let result = [T](unsafeUninitializedCapacity: range.count) { buffer, initialized in
             let out = buffer.baseAddress!
-            withUnsafeTemporaryAllocation(of: T.self, capacity: frameSize) { scratch in
+            Scratch.with(T.self, count: frameSize) { scratch in
                 do throws(CodecError) {
                     for k in firstFrame...lastFrame {
                         let values = self.values(ofFrame: k)
@@ -38,5 +38,31 @@ extension ColumnReader {
         }
         if let failure { throw failure }
         return result
+    }
+}
+
+extension ColumnReader {
+    /// Decodes the value at `index` alone: one frame up to that value, into stack memory,
+    /// with no array allocated (the path of a point read).
+    func decodeOne<T>(
+        at index: Int,
+        _ decodeFrame: (Int, UnsafeRawBufferPointer, Int, UnsafeMutablePointer<T>) throws(CodecError) -> Void
+    ) throws(CodecError) -> T {
+        precondition(index >= 0 && index < count, "index \(index) outside the column's \(count) values")
+        let k = index >> frameSizeLog2
+        let bytes = try frame(k)
+        let limit = index - (k << frameSizeLog2) + 1
+        var failure: CodecError? = nil
+        let value = Scratch.with(T.self, count: limit) { scratch -> T? in
+            do throws(CodecError) {
+                try decodeFrame(k, bytes, limit, scratch.baseAddress!)
+                return scratch[limit - 1]
+            } catch {
+                failure = error
+                return nil
+            }
+        }
+        if let failure { throw failure }
+        return value!
     }
 }

@@ -30,10 +30,21 @@ enum DecimalScale {
         return (Double(s) / power).bitPattern == v.bitPattern ? s : nil
     }
 
+    /// True when `v` round-trips at scale `d`.
+    @inline(__always)
+    static func fits(_ v: Double, _ d: Int) -> Bool {
+        let power = powers[d]
+        let x = (v * power).rounded()
+        return x.magnitude < scaledMagnitudeLimit && (Double(Int64(x)) / power).bitPattern == v.bitPattern
+    }
+
     /// The smallest scale at which `v` round-trips, or -1 when none does (NaN, infinities,
-    /// -0.0, non-decimal noise, huge magnitudes).
-    static func minimalScale(_ v: Double) -> Int {
+    /// -0.0, non-decimal noise, huge magnitudes). `hint` (the previous value's scale) is
+    /// tried first: when `v` fits it and not one below, that is the answer, so a series of
+    /// one scale costs two checks a value instead of a search.
+    static func minimalScale(_ v: Double, hint: Int = -1) -> Int {
         guard v.isFinite else { return -1 }
+        if hint >= 0 && fits(v, hint) && (hint == 0 || !fits(v, hint - 1)) { return hint }
         for d in 0...scaleMax {
             let power = powers[d]
             let x = (v * power).rounded()

@@ -6,8 +6,8 @@
 ///   giving back the exact bit pattern; the scaled integers are coded as an integer frame
 ///   (deltas or delta-of-deltas, common divisor, adaptive Rice groups). Values that do not
 ///   fit the scale (NaN, infinities, -0.0, float noise) are exceptions stored raw. The
-///   scale is chosen per frame by exact cost among the scales that cover at least half
-///   the values.
+///   scale is chosen per frame by exact cost among three candidates: the smallest scales
+///   that cover half and nine in ten of the values, and the one that covers them all.
 /// - XOR: Gorilla's XOR of IEEE bit patterns, for frames that are not decimal.
 /// Every double round-trips bit for bit.
 public enum DoubleColumn {
@@ -16,9 +16,6 @@ public enum DoubleColumn {
     static let kindXOR: UInt8 = 1
     /// Bytes an exception costs besides its position varint: the raw 64 bits.
     static let exceptionValueBytes = 8
-    /// Scales tried per frame by full trial encoding: the smallest ones that cover at least
-    /// half the frame (more rarely pay, and each costs a trial).
-    static let scaleTrialsMax = 4
 
     /// Encodes `values` in frames of 128.
     public static func encode(_ values: [Double]) -> [UInt8] {
@@ -52,6 +49,20 @@ public enum DoubleColumn {
         var column = try ColumnReader(bytes, count: count, scheme: .double)
         try column.readTable()
         return try column.decode(range: range) { (k, frame, limit, out) throws(CodecError) in
+            do throws(CodecError) {
+                try decodeFrame(frame, count: column.values(ofFrame: k).count, limit: limit, into: out)
+            } catch {
+                throw column.error(frame: k, error.message, offset: column.offset(of: frame) + (error.offset ?? 0))
+            }
+        }
+    }
+
+    /// Decodes the value at `index` (within `0..<count`) alone: one frame up to the value,
+    /// without allocating. What a point read (`get(at:)`) uses.
+    public static func value(_ bytes: UnsafeRawBufferPointer, count: Int, at index: Int) throws(CodecError) -> Double {
+        var column = try ColumnReader(bytes, count: count, scheme: .double)
+        try column.readTable()
+        return try column.decodeOne(at: index) { (k, frame, limit, out) throws(CodecError) in
             do throws(CodecError) {
                 try decodeFrame(frame, count: column.values(ofFrame: k).count, limit: limit, into: out)
             } catch {

@@ -3,6 +3,7 @@
 /// buffers are reused from frame to frame.
 struct DoubleFrameEncoder {
     private var scales: [Int8]
+    private var histogram = [Int](repeating: 0, count: DecimalScale.scaleMax + 1)
     private var scaled: [Int64]
     private var exceptions: [Int]
     private var trial = ByteWriter(capacity: 2048)
@@ -23,23 +24,33 @@ struct DoubleFrameEncoder {
     /// Appends the frame of `values` (at least one) to `out`.
     mutating func encode(_ values: UnsafeBufferPointer<Double>, into out: inout ByteWriter) {
         let n = values.count
-        var histogram = [Int](repeating: 0, count: DecimalScale.scaleMax + 1)
+        for d in histogram.indices { histogram[d] = 0 }
         scales.removeAll(keepingCapacity: true)
+        var hint = -1
         for v in values {
-            let d = DecimalScale.minimalScale(v)
+            let d = DecimalScale.minimalScale(v, hint: hint)
             scales.append(Int8(d))
-            if d >= 0 { histogram[d] += 1 }
+            if d >= 0 {
+                histogram[d] += 1
+                hint = d
+            }
         }
         let xorBytes = 1 + (XORFrameCode.cost(values) + 7) / 8
         var bestBytes = Int.max
         best.removeAll()
+        // Candidate scales: the smallest that covers half the values, the smallest that
+        // covers nine in ten, and the one that covers every decimal value.
         var covered = 0
-        var trials = 0
+        var candidates: [Int] = []
+        var decimalCount = 0
+        for d in 0...DecimalScale.scaleMax { decimalCount += histogram[d] }
         for d in 0...DecimalScale.scaleMax where histogram[d] > 0 {
             covered += histogram[d]
-            if 2 * covered < n { continue }
-            if trials == DoubleColumn.scaleTrialsMax { break }
-            trials += 1
+            if candidates.isEmpty && 2 * covered >= n { candidates.append(d) }
+            if 10 * covered >= 9 * n && (candidates.last ?? -1) < d && candidates.count < 2 { candidates.append(d) }
+            if covered == decimalCount && (candidates.last ?? -1) < d && !candidates.isEmpty { candidates.append(d) }
+        }
+        for d in candidates {
             trial.removeAll()
             guard tryDecimal(values, scale: d) else { continue }
             if trial.count < bestBytes && trial.count < xorBytes {

@@ -43,4 +43,18 @@ public enum IntColumn {
             }
         }
     }
+
+    /// Decodes the value at `index` (within `0..<count`) alone: one frame up to the value,
+    /// without allocating. What a point read (`get(at:)`) uses.
+    public static func value(_ bytes: UnsafeRawBufferPointer, count: Int, at index: Int) throws(CodecError) -> Int64 {
+        var column = try ColumnReader(bytes, count: count, scheme: .int)
+        try column.readTable()
+        return try column.decodeOne(at: index) { (k, frame, limit, out) throws(CodecError) in
+            do throws(CodecError) {
+                try IntFrameCode.decode(frame, count: column.values(ofFrame: k).count, limit: limit, base: 0, baseDelta: 0, into: out)
+            } catch {
+                throw column.error(frame: k, error.message, offset: column.offset(of: frame) + (error.offset ?? 0))
+            }
+        }
+    }
 }

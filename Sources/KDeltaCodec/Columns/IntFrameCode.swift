@@ -1,7 +1,7 @@
 /// One frame of 64-bit integers (times, scaled decimals, ints) as a byte header and a bit
 /// stream of residual groups (docs/format/columns.md, "Integer frame"): the first value
 /// against a base the column predicts, then either deltas or delta-of-deltas (whichever
-/// is smaller for this frame), divided by their greatest common divisor, zigzagged, and
+/// has fewer significant bits in this frame), divided by their greatest common divisor, zigzagged, and
 /// coded by `RiceGroups`. All arithmetic wraps, so Int64.min and Int64.max round-trip.
 enum IntFrameCode {
     /// Header bits 0-1: the predictor.
@@ -42,8 +42,7 @@ enum IntFrameCode {
 struct IntFrameEncoder {
     private var residuals: [Int64] = []
     private var zigzags: [UInt64] = []
-    private var deltaBits = BitWriter(capacity: 1024)
-    private var dodBits = BitWriter(capacity: 1024)
+    private var bits = BitWriter(capacity: 1024)
 
     /// Appends the frame of `values` (at least one) to `out`. The decoder must be given the
     /// same `base` and `baseDelta`.
@@ -56,32 +55,35 @@ struct IntFrameEncoder {
             out.writeZigzag(first)
             return
         }
-        // Deltas against the column's base delta.
-        residuals.removeAll(keepingCapacity: true)
-        for i in 1..<n { residuals.append(values[i] &- values[i - 1] &- baseDelta) }
-        let deltaDivisor = Self.code(residuals, &zigzags, into: &deltaBits)
-        let deltaBytes = 1 + (deltaDivisor > 1 ? varintLength(deltaDivisor) : 0) + (deltaBits.bitCount + 7) / 8
-        // Delta-of-deltas: the first delta goes into the header.
+        // Deltas against the column's base delta, and delta-of-deltas (whose first delta goes
+        // into the header); the predictor whose residuals have fewer significant bits wins.
         let firstDelta = values[1] &- values[0] &- baseDelta
         residuals.removeAll(keepingCapacity: true)
-        for i in 2..<n { residuals.append((values[i] &- values[i - 1]) &- (values[i - 1] &- values[i - 2])) }
-        let dodDivisor = Self.code(residuals, &zigzags, into: &dodBits)
-        let dodBytes = 1 + varintLength(Zigzag.encode(firstDelta)) + (dodDivisor > 1 ? varintLength(dodDivisor) : 0) + (dodBits.bitCount + 7) / 8
-
-        if dodBytes < deltaBytes {
-            out.write(IntFrameCode.predictorDeltaOfDelta | (dodDivisor > 1 ? IntFrameCode.flagDivisor : 0))
+        var deltaCost = 0
+        var dodCost = RiceGroups.bitLength(Zigzag.encode(firstDelta))
+        for i in 1..<n {
+            let e = values[i] &- values[i - 1] &- baseDelta
+            residuals.append(e)
+            deltaCost += RiceGroups.bitLength(Zigzag.encode(e))
+            if i >= 2 {
+                dodCost += RiceGroups.bitLength(Zigzag.encode((values[i] &- values[i - 1]) &- (values[i - 1] &- values[i - 2])))
+            }
+        }
+        if dodCost < deltaCost {
+            residuals.removeAll(keepingCapacity: true)
+            for i in 2..<n { residuals.append((values[i] &- values[i - 1]) &- (values[i - 1] &- values[i - 2])) }
+            let divisor = Self.code(residuals, &zigzags, into: &bits)
+            out.write(IntFrameCode.predictorDeltaOfDelta | (divisor > 1 ? IntFrameCode.flagDivisor : 0))
             out.writeZigzag(first)
             out.writeZigzag(firstDelta)
-            if dodDivisor > 1 { out.writeVarint(dodDivisor) }
-            dodBits.finish(into: &out)
-            deltaBits.reset()
+            if divisor > 1 { out.writeVarint(divisor) }
         } else {
-            out.write(IntFrameCode.predictorDelta | (deltaDivisor > 1 ? IntFrameCode.flagDivisor : 0))
+            let divisor = Self.code(residuals, &zigzags, into: &bits)
+            out.write(IntFrameCode.predictorDelta | (divisor > 1 ? IntFrameCode.flagDivisor : 0))
             out.writeZigzag(first)
-            if deltaDivisor > 1 { out.writeVarint(deltaDivisor) }
-            deltaBits.finish(into: &out)
-            dodBits.reset()
+            if divisor > 1 { out.writeVarint(divisor) }
         }
+        bits.finish(into: &out)
     }
 
     /// Divides `residuals` by their common divisor, zigzags and codes them into `bits`;
@@ -101,7 +103,6 @@ struct IntFrameEncoder {
         return g
     }
 
-    private func varintLength(_ v: UInt64) -> Int { max(1, (RiceGroups.bitLength(v) + 6) / 7) }
 }
 
 extension IntFrameCode {
@@ -127,8 +128,8 @@ extension IntFrameCode {
         guard predictor <= IntFrameCode.predictorDeltaOfDelta else {
             throw CodecError(message: "integer frame has unknown predictor \(predictor)", offset: 0)
         }
-        var x = base &+ first
-        out[0] = x
+        let x0 = base &+ first
+        out[0] = x0
         if count == 1 {
             if header.remaining != 0 {
                 throw CodecError(message: "\(header.remaining) bytes after a one-value integer frame", offset: header.offset)
@@ -154,14 +155,19 @@ extension IntFrameCode {
         let streamStart = header.offset
         var r = BitReader(UnsafeRawBufferPointer(rebasing: bytes[streamStart...]))
         var failure: CodecError? = nil
-        withUnsafeTemporaryAllocation(of: UInt64.self, capacity: max(1, needed)) { residuals in
+        Scratch.with(UInt64.self, count: max(1, needed)) { residuals in
             let u = residuals.baseAddress!
+            var reader = r
             do throws(CodecError) {
-                try RiceGroups.decode(&r, count: needed, into: u)
+                try RiceGroups.decode(&reader, count: needed, into: u)
             } catch {
                 failure = error
                 return
             }
+            r = reader
+            // Locals, not captured variables: the loops below must keep them in registers.
+            var x = x0
+            let divisor = divisor
             if predictor == IntFrameCode.predictorDelta {
                 let step = baseDelta
                 var i = 1

@@ -83,7 +83,7 @@ enum RiceGroups {
         var bestCost = header(best) + width * group.count
         if width == 0 { return best }
         let meanBits = overflow ? 63 : bitLength(sum / UInt64(group.count))
-        let low = max(0, meanBits - 3)
+        let low = max(0, meanBits - 2)
         let high = min(riceParameterMax, meanBits + 1)
         if low <= high {
             for k in low...high {
@@ -120,22 +120,43 @@ enum RiceGroups {
             }
             let end = min(i &+ groupSize, count)
             if mode < fixedWidthModeBase {
+                // The bits stay in a register between values and are reloaded only when
+                // fewer remain than the longest non-escaped code: the loop's dependency
+                // chain is then a count of trailing zeros and a shift, not a memory load.
                 let k = mode
                 let lowMask = BitReader.mask(k)
+                let longest = escapeQuotient &+ 1 &+ k
+                var word = r.peek()
+                var valid = 64 &- (r.position & 7)
+                var used = 0
                 while i < end {
-                    let word = r.peek()
+                    if valid < longest {
+                        r.skip(used)
+                        used = 0
+                        word = r.peek()
+                        valid = 64 &- (r.position & 7)
+                    }
                     let q = (word | UInt64(1) << UInt64(escapeQuotient)).trailingZeroBitCount
                     if q < escapeQuotient {
                         out[i] = UInt64(truncatingIfNeeded: q) &<< UInt64(truncatingIfNeeded: k)
                             | (word &>> UInt64(truncatingIfNeeded: q &+ 1)) & lowMask
-                        r.skip(q &+ 1 &+ k)
+                        let length = q &+ 1 &+ k
+                        word = word &>> UInt64(truncatingIfNeeded: length)
+                        valid &-= length
+                        used &+= length
                     } else {
-                        let n = Int(truncatingIfNeeded: (word &>> UInt64(escapeQuotient)) & 63) &+ 1
-                        r.skip(escapeQuotient &+ 6)
+                        // The length field may lie beyond the bits left in `word`: read
+                        // it from the stream.
+                        r.skip(used &+ escapeQuotient)
+                        used = 0
+                        let n = Int(truncatingIfNeeded: r.read(6)) &+ 1
                         out[i] = r.readWide(n)
+                        word = r.peek()
+                        valid = 64 &- (r.position & 7)
                     }
                     i &+= 1
                 }
+                r.skip(used)
             } else {
                 let width = mode &- fixedWidthModeBase
                 if width == 0 {
@@ -144,10 +165,24 @@ enum RiceGroups {
                         i &+= 1
                     }
                 } else if width <= 56 {
+                    let fieldMask = BitReader.mask(width)
+                    var word = r.peek()
+                    var valid = 64 &- (r.position & 7)
+                    var used = 0
                     while i < end {
-                        out[i] = r.read(width)
+                        if valid < width {
+                            r.skip(used)
+                            used = 0
+                            word = r.peek()
+                            valid = 64 &- (r.position & 7)
+                        }
+                        out[i] = word & fieldMask
+                        word = word &>> UInt64(truncatingIfNeeded: width)
+                        valid &-= width
+                        used &+= width
                         i &+= 1
                     }
+                    r.skip(used)
                 } else {
                     while i < end {
                         out[i] = r.readWide(width)

@@ -62,4 +62,28 @@ public enum TimeColumn {
             }
         }
     }
+
+    /// Decodes the value at `index` (within `0..<count`) alone: one frame up to the value,
+    /// without allocating. What a point read (`get(at:)`) uses.
+    public static func value(_ bytes: UnsafeRawBufferPointer, count: Int, at index: Int) throws(CodecError) -> Int64 {
+        var column = try ColumnReader(bytes, count: count, scheme: .time)
+        let first: Int64
+        let step: Int64
+        do throws(CodecError) {
+            first = try column.header.readZigzag()
+            step = try column.header.readZigzag()
+        } catch {
+            throw CodecError(message: "TimeColumn header: \(error.message)", offset: error.offset)
+        }
+        try column.readTable()
+        return try column.decodeOne(at: index) { (k, frame, limit, out) throws(CodecError) in
+            let values = column.values(ofFrame: k)
+            let base = first &+ Int64(values.lowerBound) &* step
+            do throws(CodecError) {
+                try IntFrameCode.decode(frame, count: values.count, limit: limit, base: base, baseDelta: step, into: out)
+            } catch {
+                throw column.error(frame: k, error.message, offset: column.offset(of: frame) + (error.offset ?? 0))
+            }
+        }
+    }
 }
