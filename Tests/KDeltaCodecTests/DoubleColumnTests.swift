@@ -70,6 +70,37 @@ import Testing
         ColumnChecks.roundTrips(DoubleCoding.self, values, "household Global_reactive_power frame 1324")
     }
 
+    /// Averages of three two-decimal readings printed with 15 significant digits, as in the
+    /// appliances dataset ("46.6933333333333" = 140.08 / 3): rational frames code their
+    /// numerators, a few bits each instead of the 40 their scale-13 integers would need.
+    @Test func averagesPrintedWithFifteenDigitsCostFewBytes() throws {
+        var random = SeededRandom(seed: 44)
+        var sum = 14_000
+        var values: [Double] = []
+        for i in 0..<6_400 {
+            sum += Int.random(in: -3...3, using: &random)
+            // 15 significant digits of sum / 300, as printf("%.15g") shows it.
+            let text = i % 7 == 0 ? "\(Double(sum / 3) / 100)" : Self.fifteenDigits(sum, over: 300)
+            values.append(Double(text)!)
+        }
+        let (decoded, bytes) = try DoubleCoding.roundTrip(values)
+        #expect(DoubleCoding.same(decoded, values))
+        let perValue = Double(bytes.count) / Double(values.count)
+        #expect(perValue < 1.5, "\(perValue) bytes per value")
+        var mixed = values
+        for i in stride(from: 5, to: mixed.count, by: 11) { mixed[i] = [-mixed[i], .nan, 0.1 + 0.2, mixed[i] / 10][i % 4] }
+        ColumnChecks.roundTrips(DoubleCoding.self, mixed, "averages mixed with other values")
+        ColumnChecks.rangesMatch(DoubleCoding.self, Array(mixed.prefix(700)), ranges: ColumnChecks.ranges(count: 700, random: &random))
+        ColumnChecks.corruptionIsCaught(DoubleCoding.self, Array(values.prefix(160)))
+    }
+
+    /// `n / q` with 15 significant digits (two integer digits: 13 decimals), as text.
+    static func fifteenDigits(_ n: Int, over q: Int) -> String {
+        let scaled = (n * 10_000_000_000_000 * 2 + q) / (2 * q) // n / q x 10^13, rounded half up
+        let digits = String(scaled)
+        return String(digits.dropLast(13)) + "." + String(digits.suffix(13))
+    }
+
     @Test func shortDecimalSeriesCostFewBitsPerValue() throws {
         var random = SeededRandom(seed: 41)
         var t = 2_150

@@ -8,12 +8,15 @@
 ///   fit the scale (NaN, infinities, -0.0, float noise) are exceptions stored raw. The
 ///   scale is chosen per frame by exact cost among three candidates: the smallest scales
 ///   that cover half and nine in ten of the values, and the one that covers them all.
+/// - rational: long decimals that are fractions ("46.6933333333333" = 140.08 / 3) as
+///   numerators over a small denominator (see `RationalScale`), same exceptions.
 /// - XOR: Gorilla's XOR of IEEE bit patterns, for frames that are not decimal.
 /// Every double round-trips bit for bit.
 public enum DoubleColumn {
     /// Frame kinds (the frame's first byte).
     static let kindDecimal: UInt8 = 0
     static let kindXOR: UInt8 = 1
+    static let kindRational: UInt8 = 2
     /// Bytes an exception costs besides its position varint: the raw 64 bits.
     static let exceptionValueBytes = 8
 
@@ -85,10 +88,20 @@ public enum DoubleColumn {
             if limit == count && r.bitCapacity - r.bitPosition >= 8 {
                 throw CodecError(message: "\((r.bitCapacity - r.bitPosition) / 8) bytes after the XOR stream's end (corrupt frame)", offset: 1)
             }
-        case kindDecimal:
+        case kindDecimal, kindRational:
             let scale = Int(try header.readByte())
             guard scale <= DecimalScale.scaleMax else {
                 throw CodecError(message: "decimal scale \(scale) is above \(DecimalScale.scaleMax)", offset: 1)
+            }
+            var base = scale
+            var denominator: Int64 = 1
+            if kind == kindRational {
+                base = Int(try header.readByte())
+                let q = try header.readVarint()
+                guard base < scale && q >= 2 && q <= RationalScale.denominatorMax else {
+                    throw CodecError(message: "rational frame with base scale \(base), scale \(scale), denominator \(q)", offset: 2)
+                }
+                denominator = Int64(q)
             }
             let exceptionsAt = header.offset
             let exceptionCount = try header.readVarint()
@@ -115,9 +128,17 @@ public enum DoubleColumn {
                 into: ints)
             let power = DecimalScale.powers[scale]
             var i = 0
-            while i < limit {
-                out[i] = Double(ints[i]) / power
-                i &+= 1
+            if kind == kindDecimal {
+                while i < limit {
+                    out[i] = Double(ints[i]) / power
+                    i &+= 1
+                }
+            } else {
+                let factor = RationalScale.integerPowers[scale - base]
+                while i < limit {
+                    out[i] = RationalScale.value(ints[i], factor: factor, denominator: denominator, power: power)
+                    i &+= 1
+                }
             }
             var list = ByteReader(bytes, offset: listStart)
             position = -1

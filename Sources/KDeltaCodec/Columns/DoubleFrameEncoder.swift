@@ -58,6 +58,19 @@ struct DoubleFrameEncoder {
                 swap(&best, &trial)
             }
         }
+        // Long decimals that are fractions: try numerators over small denominators at the
+        // largest scale, when the frame still costs more than 2 bytes a value.
+        if let d = candidates.last, d >= RationalScale.frameScaleMin, min(bestBytes, xorBytes) > 2 * n {
+            for (b, q) in RationalScale.candidates where b < d && promising(values, scale: d, base: b, denominator: q) {
+                if bestBytes <= n { break }
+                trial.removeAll()
+                guard tryRational(values, scale: d, base: b, denominator: q) else { continue }
+                if trial.count < bestBytes && trial.count < xorBytes {
+                    bestBytes = trial.count
+                    swap(&best, &trial)
+                }
+            }
+        }
         if bestBytes <= xorBytes {
             out.write(contentsOf: best.bytes)
         } else {
@@ -65,6 +78,54 @@ struct DoubleFrameEncoder {
             XORFrameCode.encode(values, into: &xorBits)
             xorBits.finish(into: &out)
         }
+    }
+
+    /// True when most of the first 16 values fit the rational scale: worth a trial.
+    private func promising(_ values: UnsafeBufferPointer<Double>, scale d: Int, base b: Int, denominator q: Int64) -> Bool {
+        var fits = 0
+        let checked = min(values.count, 16)
+        for i in 0..<checked where RationalScale.numerator(values[i], scale: d, base: b, denominator: q) != nil { fits += 1 }
+        return 4 * fits >= 3 * checked
+    }
+
+    /// Writes the rational frame of `values` into `trial`; false when no value fits.
+    private mutating func tryRational(_ values: UnsafeBufferPointer<Double>, scale d: Int, base b: Int, denominator q: Int64) -> Bool {
+        scaled.removeAll(keepingCapacity: true)
+        exceptions.removeAll(keepingCapacity: true)
+        var firstFit: Int64? = nil
+        for (i, v) in values.enumerated() {
+            if let m = RationalScale.numerator(v, scale: d, base: b, denominator: q) {
+                if firstFit == nil { firstFit = m }
+                scaled.append(m)
+            } else {
+                exceptions.append(i)
+                scaled.append(scaled.last ?? 0)
+            }
+        }
+        guard let firstFit else { return false }
+        var i = 0
+        while i < exceptions.count && exceptions[i] == i {
+            scaled[i] = firstFit
+            i += 1
+        }
+        trial.write(DoubleColumn.kindRational)
+        trial.write(UInt8(d))
+        trial.write(UInt8(b))
+        trial.writeVarint(UInt64(q))
+        writeExceptionsAndIntegers(values)
+        return true
+    }
+
+    /// Appends the exception list and the integer frame of `scaled` to `trial`.
+    private mutating func writeExceptionsAndIntegers(_ values: UnsafeBufferPointer<Double>) {
+        trial.writeVarint(UInt64(exceptions.count))
+        var previous = -1
+        for p in exceptions {
+            trial.writeVarint(UInt64(p - previous - 1))
+            trial.writeLE(values[p].bitPattern)
+            previous = p
+        }
+        scaled.withUnsafeBufferPointer { ints.encode($0, base: 0, baseDelta: 0, into: &trial) }
     }
 
     /// Writes the decimal frame of `values` at scale `d` into `trial`; false when no value
@@ -94,14 +155,7 @@ struct DoubleFrameEncoder {
         }
         trial.write(DoubleColumn.kindDecimal)
         trial.write(UInt8(d))
-        trial.writeVarint(UInt64(exceptions.count))
-        var previous = -1
-        for p in exceptions {
-            trial.writeVarint(UInt64(p - previous - 1))
-            trial.writeLE(values[p].bitPattern)
-            previous = p
-        }
-        scaled.withUnsafeBufferPointer { ints.encode($0, base: 0, baseDelta: 0, into: &trial) }
+        writeExceptionsAndIntegers(values)
         return true
     }
 }
