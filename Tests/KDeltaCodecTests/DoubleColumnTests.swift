@@ -94,11 +94,30 @@ import Testing
         ColumnChecks.corruptionIsCaught(DoubleCoding.self, Array(values.prefix(160)))
     }
 
-    /// `n / q` with 15 significant digits (two integer digits: 13 decimals), as text.
+    /// `n / q` (1 <= n / q < 100) with 15 significant digits, as text.
     static func fifteenDigits(_ n: Int, over q: Int) -> String {
-        let scaled = (n * 10_000_000_000_000 * 2 + q) / (2 * q) // n / q x 10^13, rounded half up
+        let decimals = n / q >= 10 ? 13 : 14
+        var power = 1
+        for _ in 0..<decimals { power *= 10 }
+        let scaled = (n * power * 2 + q) / (2 * q) // n / q x 10^decimals, rounded half up
         let digits = String(scaled)
-        return String(digits.dropLast(13)) + "." + String(digits.suffix(13))
+        return String(digits.dropLast(decimals)) + "." + String(digits.suffix(decimals))
+    }
+
+    /// The same averages around 10, where the printed decimals change from 14 to 13:
+    /// significant-digit frames give each value its own scale.
+    @Test func averagesCrossingAPowerOfTenCostFewBytes() throws {
+        var random = SeededRandom(seed: 45)
+        var sum = 3_000
+        let values = (0..<3_200).map { _ -> Double in
+            sum = min(3_250, max(2_750, sum + Int.random(in: -4...4, using: &random)))
+            return Double(Self.fifteenDigits(sum, over: 300))!
+        }
+        let (decoded, bytes) = try DoubleCoding.roundTrip(values)
+        #expect(DoubleCoding.same(decoded, values))
+        let perValue = Double(bytes.count) / Double(values.count)
+        #expect(perValue < 1.5, "\(perValue) bytes per value")
+        ColumnChecks.rangesMatch(DoubleCoding.self, Array(values.prefix(600)), ranges: ColumnChecks.ranges(count: 600, random: &random))
     }
 
     @Test func shortDecimalSeriesCostFewBitsPerValue() throws {

@@ -17,6 +17,7 @@ public enum DoubleColumn {
     static let kindDecimal: UInt8 = 0
     static let kindXOR: UInt8 = 1
     static let kindRational: UInt8 = 2
+    static let kindRationalDigits: UInt8 = 3
     /// Bytes an exception costs besides its position varint: the raw 64 bits.
     static let exceptionValueBytes = 8
 
@@ -88,18 +89,19 @@ public enum DoubleColumn {
             if limit == count && r.bitCapacity - r.bitPosition >= 8 {
                 throw CodecError(message: "\((r.bitCapacity - r.bitPosition) / 8) bytes after the XOR stream's end (corrupt frame)", offset: 1)
             }
-        case kindDecimal, kindRational:
+        case kindDecimal, kindRational, kindRationalDigits:
+            // kindRationalDigits: this byte is the significant digits, not a scale.
             let scale = Int(try header.readByte())
             guard scale <= DecimalScale.scaleMax else {
                 throw CodecError(message: "decimal scale \(scale) is above \(DecimalScale.scaleMax)", offset: 1)
             }
             var base = scale
             var denominator: Int64 = 1
-            if kind == kindRational {
+            if kind != kindDecimal {
                 base = Int(try header.readByte())
                 let q = try header.readVarint()
                 guard base < scale && q >= 2 && q <= RationalScale.denominatorMax else {
-                    throw CodecError(message: "rational frame with base scale \(base), scale \(scale), denominator \(q)", offset: 2)
+                    throw CodecError(message: "rational frame with base scale \(base), scale or digits \(scale), denominator \(q)", offset: 2)
                 }
                 denominator = Int64(q)
             }
@@ -133,10 +135,15 @@ public enum DoubleColumn {
                     out[i] = Double(ints[i]) / power
                     i &+= 1
                 }
-            } else {
+            } else if kind == kindRational {
                 let factor = RationalScale.integerPowers[scale - base]
                 while i < limit {
                     out[i] = RationalScale.value(ints[i], factor: factor, denominator: denominator, power: power)
+                    i &+= 1
+                }
+            } else {
+                while i < limit {
+                    out[i] = RationalScale.value(ints[i], base: base, denominator: denominator, digits: scale)
                     i &+= 1
                 }
             }
