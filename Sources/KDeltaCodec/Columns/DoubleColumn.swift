@@ -68,15 +68,18 @@ public enum DoubleColumn {
         try column.readTable()
         return try column.decodeOne(at: index) { (k, frame, limit, out) throws(CodecError) in
             do throws(CodecError) {
-                try decodeFrame(frame, count: column.values(ofFrame: k).count, limit: limit, into: out)
+                try decodeFrame(frame, count: column.values(ofFrame: k).count, limit: limit, into: out, lastOnly: true)
             } catch {
                 throw column.error(frame: k, error.message, offset: column.offset(of: frame) + (error.offset ?? 0))
             }
         }
     }
 
-    /// Decodes the first `limit` of a frame's `count` values.
-    static func decodeFrame(_ bytes: UnsafeRawBufferPointer, count: Int, limit: Int, into out: UnsafeMutablePointer<Double>) throws(CodecError) {
+    /// Decodes the first `limit` of a frame's `count` values. With `lastOnly`, only
+    /// `out[limit - 1]` is needed: decimal frames then convert that one value alone.
+    static func decodeFrame(
+        _ bytes: UnsafeRawBufferPointer, count: Int, limit: Int, into out: UnsafeMutablePointer<Double>, lastOnly: Bool = false
+    ) throws(CodecError) {
         var header = ByteReader(bytes)
         let kind = try header.readByte()
         switch kind {
@@ -124,26 +127,33 @@ public enum DoubleColumn {
                 }
                 _ = try header.readBytes(exceptionValueBytes)
             }
-            let ints = UnsafeMutableRawPointer(out).bindMemory(to: Int64.self, capacity: limit)
+            // The integers are decoded into the output's memory, then replaced by their
+            // doubles in place: raw loads and stores, and the memory bound back to Double.
+            let raw = UnsafeMutableRawPointer(out)
+            let ints = raw.bindMemory(to: Int64.self, capacity: limit)
             try IntFrameCode.decode(
                 UnsafeRawBufferPointer(rebasing: bytes[header.offset...]), count: count, limit: limit, base: 0, baseDelta: 0,
                 into: ints)
+            _ = raw.bindMemory(to: Double.self, capacity: limit)
             let power = DecimalScale.powers[scale]
-            var i = 0
+            var i = lastOnly ? limit - 1 : 0
             if kind == kindDecimal {
                 while i < limit {
-                    out[i] = Double(ints[i]) / power
+                    let m = raw.load(fromByteOffset: i &* 8, as: Int64.self)
+                    raw.storeBytes(of: Double(m) / power, toByteOffset: i &* 8, as: Double.self)
                     i &+= 1
                 }
             } else if kind == kindRational {
                 let factor = RationalScale.integerPowers[scale - base]
                 while i < limit {
-                    out[i] = RationalScale.value(ints[i], factor: factor, denominator: denominator, power: power)
+                    let m = raw.load(fromByteOffset: i &* 8, as: Int64.self)
+                    raw.storeBytes(of: RationalScale.value(m, factor: factor, denominator: denominator, power: power), toByteOffset: i &* 8, as: Double.self)
                     i &+= 1
                 }
             } else {
                 while i < limit {
-                    out[i] = RationalScale.value(ints[i], base: base, denominator: denominator, digits: scale)
+                    let m = raw.load(fromByteOffset: i &* 8, as: Int64.self)
+                    raw.storeBytes(of: RationalScale.value(m, base: base, denominator: denominator, digits: scale), toByteOffset: i &* 8, as: Double.self)
                     i &+= 1
                 }
             }
