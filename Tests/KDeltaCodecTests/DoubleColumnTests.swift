@@ -45,9 +45,10 @@ import Testing
         ColumnChecks.roundTrips(DoubleCoding.self, floats, "float32 values")
         let subnormals = (0..<1_000).map { _ in Double(bitPattern: random.next() & 0x000F_FFFF_FFFF_FFFF) }
         ColumnChecks.roundTrips(DoubleCoding.self, subnormals, "subnormals")
-        let wideScales = (0..<2_000).map { i in Double(Int.random(in: -999_999...999_999, using: &random)) / [1.0, 10, 1e3, 1e6, 1e12, 1e15][i % 6] }
+        let divisors: [Double] = [1, 10, 1e3, 1e6, 1e12, 1e15]
+        let wideScales = (0..<2_000).map { i -> Double in Double(Int.random(in: -999_999...999_999, using: &random)) / divisors[i % 6] }
         ColumnChecks.roundTrips(DoubleCoding.self, wideScales, "decimals of six scales")
-        let huge = (0..<1_000).map { i in Double(i) * 1e17 + Double(Int.random(in: 0...9, using: &random)) }
+        let huge = (0..<1_000).map { i -> Double in Double(i) * 1e17 + Double(Int.random(in: 0...9, using: &random)) }
         ColumnChecks.roundTrips(DoubleCoding.self, huge, "huge magnitudes")
     }
 
@@ -88,7 +89,10 @@ import Testing
         let perValue = Double(bytes.count) / Double(values.count)
         #expect(perValue < 1.5, "\(perValue) bytes per value")
         var mixed = values
-        for i in stride(from: 5, to: mixed.count, by: 11) { mixed[i] = [-mixed[i], .nan, 0.1 + 0.2, mixed[i] / 10][i % 4] }
+        for i in stride(from: 5, to: mixed.count, by: 11) {
+            let replacements: [Double] = [-mixed[i], Double.nan, 0.1 + 0.2, mixed[i] / 10]
+            mixed[i] = replacements[i % 4]
+        }
         ColumnChecks.roundTrips(DoubleCoding.self, mixed, "averages mixed with other values")
         ColumnChecks.rangesMatch(DoubleCoding.self, Array(mixed.prefix(700)), ranges: ColumnChecks.ranges(count: 700, random: &random))
         ColumnChecks.corruptionIsCaught(DoubleCoding.self, Array(values.prefix(160)))

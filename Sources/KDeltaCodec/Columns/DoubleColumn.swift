@@ -9,7 +9,9 @@
 ///   scale is chosen per frame by exact cost among three candidates: the smallest scales
 ///   that cover half and nine in ten of the values, and the one that covers them all.
 /// - rational: long decimals that are fractions ("46.6933333333333" = 140.08 / 3) as
-///   numerators over a small denominator (see `RationalScale`), same exceptions.
+///   numerators over a small denominator found per frame (see `RationalScale`), at the
+///   frame's scale or, in significant-digit frames, at each value's own scale; same
+///   exceptions. Tried only for frames that still cost more than 2 bytes a value.
 /// - XOR: Gorilla's XOR of IEEE bit patterns, for frames that are not decimal.
 /// Every double round-trips bit for bit.
 public enum DoubleColumn {
@@ -17,6 +19,8 @@ public enum DoubleColumn {
     static let kindDecimal: UInt8 = 0
     static let kindXOR: UInt8 = 1
     static let kindRational: UInt8 = 2
+    /// Rational with a scale per value from P significant digits (the byte after the kind
+    /// is P, not a scale).
     static let kindRationalDigits: UInt8 = 3
     /// Bytes an exception costs besides its position varint: the raw 64 bits.
     static let exceptionValueBytes = 8
