@@ -77,11 +77,12 @@ struct CompressCommand: ParsableCommand {
             seen.append(f.folder)
             folders.append(DatasetFigures.sum(name: f.folder + "/", folder: f.folder, files.filter { $0.folder == f.folder }))
         }
-        let (pointTime, pointValue) = pointDecodeNs(times: largest.times, values: largest.values)
+        let (pointTime, pointValue, pointRange) = pointDecodeNs(times: largest.times, values: largest.values)
         let report = CompressReport(
             machine: machine, loadAverageEnd: MachineInfo.loadAverage(), dataDirectory: data,
             zstdLevel: zstdLevel > 0 ? zstdLevel : nil, zstdVersion: Zstd.libraryVersion,
-            files: files, folders: folders, pointTimeNs: pointTime, pointValueNs: pointValue, pointSeries: largest.name)
+            files: files, folders: folders, pointTimeNs: pointTime, pointValueNs: pointValue, pointRangeNs: pointRange,
+            pointSeries: largest.name)
         let jsonText = report.json().render() + "\n"
         if let jsonFile, !BenchFiles.writeNewFile(jsonFile, jsonText) {
             throw BenchError("cannot write the JSON report to \(jsonFile): \(BenchFiles.errnoText())")
@@ -89,10 +90,11 @@ struct CompressCommand: ParsableCommand {
         print(json ? jsonText : report.text(seriesDetail: series), terminator: "")
     }
 
-    /// Nanoseconds to decode one value at a random position, per column: what a point read
-    /// (`get(at:)` after its time search) pays in a warm block.
-    private func pointDecodeNs(times: [Int64], values: [Double]) -> (Double, Double) {
-        guard !times.isEmpty else { return (.nan, .nan) }
+    /// CPU nanoseconds to decode one value at a random position: `value(at:)` of each
+    /// column (what a point read, `get(at:)` after its time search, pays in a warm block)
+    /// and DoubleColumn's `decode(range: i..<i+1)` (the same plus an array).
+    private func pointDecodeNs(times: [Int64], values: [Double]) -> (Double, Double, Double) {
+        guard !times.isEmpty else { return (.nan, .nan, .nan) }
         let t = TimeColumn.encode(times)
         let v = DoubleColumn.encode(values)
         var random = SplitMix64(seed: 5)
@@ -108,8 +110,9 @@ struct CompressCommand: ParsableCommand {
             }
         }
         let n = times.count
-        let timeNs = measure(t) { raw, p in Int(truncatingIfNeeded: (try? TimeColumn.decode(raw, count: n, range: p..<(p + 1)))?.first ?? 0) }
-        let valueNs = measure(v) { raw, p in Int((try? DoubleColumn.decode(raw, count: n, range: p..<(p + 1)))?.first ?? 0) }
-        return (timeNs, valueNs)
+        let timeNs = measure(t) { raw, p in Int(truncatingIfNeeded: (try? TimeColumn.value(raw, count: n, at: p)) ?? 0) }
+        let valueNs = measure(v) { raw, p in Int((try? DoubleColumn.value(raw, count: n, at: p)) ?? 0) }
+        let rangeNs = measure(v) { raw, p in Int((try? DoubleColumn.decode(raw, count: n, range: p..<(p + 1)))?.first ?? 0) }
+        return (timeNs, valueNs, rangeNs)
     }
 }

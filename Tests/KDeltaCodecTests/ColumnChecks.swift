@@ -75,7 +75,9 @@ enum ColumnChecks {
             }
         }
         // A wrong count is refused or decodes something, never crashes.
-        for wrong in [0, 1, n - 1, n + 1, n * 2, 1 << 31, -1] where wrong != n {
+        let tooMany: Int = 1 << 31
+        let wrongCounts: [Int] = [0, 1, n - 1, n + 1, n * 2, tooMany, -1]
+        for wrong in wrongCounts where wrong != n {
             _ = try? C.decode(bytes, count: wrong)
         }
     }

@@ -45,9 +45,10 @@ import Testing
         ColumnChecks.roundTrips(DoubleCoding.self, floats, "float32 values")
         let subnormals = (0..<1_000).map { _ in Double(bitPattern: random.next() & 0x000F_FFFF_FFFF_FFFF) }
         ColumnChecks.roundTrips(DoubleCoding.self, subnormals, "subnormals")
-        let wideScales = (0..<2_000).map { i in Double(Int.random(in: -999_999...999_999, using: &random)) / [1.0, 10, 1e3, 1e6, 1e12, 1e15][i % 6] }
+        let divisors: [Double] = [1, 10, 1e3, 1e6, 1e12, 1e15]
+        let wideScales = (0..<2_000).map { i -> Double in Double(Int.random(in: -999_999...999_999, using: &random)) / divisors[i % 6] }
         ColumnChecks.roundTrips(DoubleCoding.self, wideScales, "decimals of six scales")
-        let huge = (0..<1_000).map { i in Double(i) * 1e17 + Double(Int.random(in: 0...9, using: &random)) }
+        let huge = (0..<1_000).map { i -> Double in Double(i) * 1e17 + Double(Int.random(in: 0...9, using: &random)) }
         ColumnChecks.roundTrips(DoubleCoding.self, huge, "huge magnitudes")
     }
 
@@ -68,6 +69,59 @@ import Testing
             0.214, 0.214, 0.212, 0.212, 0.216
         ]
         ColumnChecks.roundTrips(DoubleCoding.self, values, "household Global_reactive_power frame 1324")
+    }
+
+    /// Averages of three two-decimal readings printed with 15 significant digits, as in the
+    /// appliances dataset ("46.6933333333333" = 140.08 / 3): rational frames code their
+    /// numerators, a few bits each instead of the 40 their scale-13 integers would need.
+    @Test func averagesPrintedWithFifteenDigitsCostFewBytes() throws {
+        var random = SeededRandom(seed: 44)
+        var sum = 14_000
+        var values: [Double] = []
+        for i in 0..<6_400 {
+            sum += Int.random(in: -3...3, using: &random)
+            // 15 significant digits of sum / 300, as printf("%.15g") shows it.
+            let text = i % 7 == 0 ? "\(Double(sum / 3) / 100)" : Self.fifteenDigits(sum, over: 300)
+            values.append(Double(text)!)
+        }
+        let (decoded, bytes) = try DoubleCoding.roundTrip(values)
+        #expect(DoubleCoding.same(decoded, values))
+        let perValue = Double(bytes.count) / Double(values.count)
+        #expect(perValue < 1.5, "\(perValue) bytes per value")
+        var mixed = values
+        for i in stride(from: 5, to: mixed.count, by: 11) {
+            let replacements: [Double] = [-mixed[i], Double.nan, 0.1 + 0.2, mixed[i] / 10]
+            mixed[i] = replacements[i % 4]
+        }
+        ColumnChecks.roundTrips(DoubleCoding.self, mixed, "averages mixed with other values")
+        ColumnChecks.rangesMatch(DoubleCoding.self, Array(mixed.prefix(700)), ranges: ColumnChecks.ranges(count: 700, random: &random))
+        ColumnChecks.corruptionIsCaught(DoubleCoding.self, Array(values.prefix(160)))
+    }
+
+    /// `n / q` (1 <= n / q < 100) with 15 significant digits, as text.
+    static func fifteenDigits(_ n: Int, over q: Int) -> String {
+        let decimals = n / q >= 10 ? 13 : 14
+        var power = 1
+        for _ in 0..<decimals { power *= 10 }
+        let scaled = (n * power * 2 + q) / (2 * q) // n / q x 10^decimals, rounded half up
+        let digits = String(scaled)
+        return String(digits.dropLast(decimals)) + "." + String(digits.suffix(decimals))
+    }
+
+    /// The same averages around 10, where the printed decimals change from 14 to 13:
+    /// significant-digit frames give each value its own scale.
+    @Test func averagesCrossingAPowerOfTenCostFewBytes() throws {
+        var random = SeededRandom(seed: 45)
+        var sum = 3_000
+        let values = (0..<3_200).map { _ -> Double in
+            sum = min(3_250, max(2_750, sum + Int.random(in: -4...4, using: &random)))
+            return Double(Self.fifteenDigits(sum, over: 300))!
+        }
+        let (decoded, bytes) = try DoubleCoding.roundTrip(values)
+        #expect(DoubleCoding.same(decoded, values))
+        let perValue = Double(bytes.count) / Double(values.count)
+        #expect(perValue < 1.5, "\(perValue) bytes per value")
+        ColumnChecks.rangesMatch(DoubleCoding.self, Array(values.prefix(600)), ranges: ColumnChecks.ranges(count: 600, random: &random))
     }
 
     @Test func shortDecimalSeriesCostFewBitsPerValue() throws {

@@ -23,7 +23,8 @@ import Testing
         ColumnChecks.roundTrips(IntCoding.self, walk, "random walk")
         let noise = (0..<3_000).map { _ in Int64(bitPattern: random.next()) }
         ColumnChecks.roundTrips(IntCoding.self, noise, "64-bit noise")
-        let spiky = (0..<3_000).map { i in i % 97 == 0 ? Int64.random(in: -1_000_000_000...1_000_000_000, using: &random) : 3 }
+        let spikeMax: Int64 = 1_000_000_000
+        let spiky = (0..<3_000).map { i -> Int64 in i % 97 == 0 ? Int64.random(in: -spikeMax...spikeMax, using: &random) : 3 }
         ColumnChecks.roundTrips(IntCoding.self, spiky, "rare spikes")
     }
 
@@ -31,10 +32,11 @@ import Testing
     /// and escapes at many bit offsets of the decoder's register.
     @Test func outliersAmongSmallValuesEscapeAtEveryBitOffset() {
         var random = SeededRandom(seed: 13)
+        let spike: Int64 = 1 << 40
         for gap in 13...40 {
             var x: Int64 = 0
             let values = (0..<3_000).map { i -> Int64 in
-                x += i % gap == 0 ? Int64.random(in: -(1 << 40)...(1 << 40), using: &random) : Int64.random(in: -1...1, using: &random)
+                x += i % gap == 0 ? Int64.random(in: -spike...spike, using: &random) : Int64.random(in: -1...1, using: &random)
                 return x
             }
             ColumnChecks.roundTrips(IntCoding.self, values, "outliers every \(gap) values")

@@ -8,12 +8,20 @@
 ///   fit the scale (NaN, infinities, -0.0, float noise) are exceptions stored raw. The
 ///   scale is chosen per frame by exact cost among three candidates: the smallest scales
 ///   that cover half and nine in ten of the values, and the one that covers them all.
+/// - rational: long decimals that are fractions ("46.6933333333333" = 140.08 / 3) as
+///   numerators over a small denominator found per frame (see `RationalScale`), at the
+///   frame's scale or, in significant-digit frames, at each value's own scale; same
+///   exceptions. Tried only for frames that still cost more than 2 bytes a value.
 /// - XOR: Gorilla's XOR of IEEE bit patterns, for frames that are not decimal.
 /// Every double round-trips bit for bit.
 public enum DoubleColumn {
     /// Frame kinds (the frame's first byte).
     static let kindDecimal: UInt8 = 0
     static let kindXOR: UInt8 = 1
+    static let kindRational: UInt8 = 2
+    /// Rational with a scale per value from P significant digits (the byte after the kind
+    /// is P, not a scale).
+    static let kindRationalDigits: UInt8 = 3
     /// Bytes an exception costs besides its position varint: the raw 64 bits.
     static let exceptionValueBytes = 8
 
@@ -64,15 +72,18 @@ public enum DoubleColumn {
         try column.readTable()
         return try column.decodeOne(at: index) { (k, frame, limit, out) throws(CodecError) in
             do throws(CodecError) {
-                try decodeFrame(frame, count: column.values(ofFrame: k).count, limit: limit, into: out)
+                try decodeFrame(frame, count: column.values(ofFrame: k).count, limit: limit, into: out, lastOnly: true)
             } catch {
                 throw column.error(frame: k, error.message, offset: column.offset(of: frame) + (error.offset ?? 0))
             }
         }
     }
 
-    /// Decodes the first `limit` of a frame's `count` values.
-    static func decodeFrame(_ bytes: UnsafeRawBufferPointer, count: Int, limit: Int, into out: UnsafeMutablePointer<Double>) throws(CodecError) {
+    /// Decodes the first `limit` of a frame's `count` values. With `lastOnly`, only
+    /// `out[limit - 1]` is needed: decimal frames then convert that one value alone.
+    static func decodeFrame(
+        _ bytes: UnsafeRawBufferPointer, count: Int, limit: Int, into out: UnsafeMutablePointer<Double>, lastOnly: Bool = false
+    ) throws(CodecError) {
         var header = ByteReader(bytes)
         let kind = try header.readByte()
         switch kind {
@@ -85,10 +96,21 @@ public enum DoubleColumn {
             if limit == count && r.bitCapacity - r.bitPosition >= 8 {
                 throw CodecError(message: "\((r.bitCapacity - r.bitPosition) / 8) bytes after the XOR stream's end (corrupt frame)", offset: 1)
             }
-        case kindDecimal:
+        case kindDecimal, kindRational, kindRationalDigits:
+            // kindRationalDigits: this byte is the significant digits, not a scale.
             let scale = Int(try header.readByte())
             guard scale <= DecimalScale.scaleMax else {
                 throw CodecError(message: "decimal scale \(scale) is above \(DecimalScale.scaleMax)", offset: 1)
+            }
+            var base = scale
+            var denominator: Int64 = 1
+            if kind != kindDecimal {
+                base = Int(try header.readByte())
+                let q = try header.readVarint()
+                guard base < scale && q >= 2 && q <= RationalScale.denominatorMax else {
+                    throw CodecError(message: "rational frame with base scale \(base), scale or digits \(scale), denominator \(q)", offset: 2)
+                }
+                denominator = Int64(q)
             }
             let exceptionsAt = header.offset
             let exceptionCount = try header.readVarint()
@@ -109,15 +131,35 @@ public enum DoubleColumn {
                 }
                 _ = try header.readBytes(exceptionValueBytes)
             }
-            let ints = UnsafeMutableRawPointer(out).bindMemory(to: Int64.self, capacity: limit)
+            // The integers are decoded into the output's memory, then replaced by their
+            // doubles in place: raw loads and stores, and the memory bound back to Double.
+            let raw = UnsafeMutableRawPointer(out)
+            let ints = raw.bindMemory(to: Int64.self, capacity: limit)
             try IntFrameCode.decode(
                 UnsafeRawBufferPointer(rebasing: bytes[header.offset...]), count: count, limit: limit, base: 0, baseDelta: 0,
                 into: ints)
+            _ = raw.bindMemory(to: Double.self, capacity: limit)
             let power = DecimalScale.powers[scale]
-            var i = 0
-            while i < limit {
-                out[i] = Double(ints[i]) / power
-                i &+= 1
+            var i = lastOnly ? limit - 1 : 0
+            if kind == kindDecimal {
+                while i < limit {
+                    let m = raw.load(fromByteOffset: i &* 8, as: Int64.self)
+                    raw.storeBytes(of: Double(m) / power, toByteOffset: i &* 8, as: Double.self)
+                    i &+= 1
+                }
+            } else if kind == kindRational {
+                let factor = RationalScale.integerPowers[scale - base]
+                while i < limit {
+                    let m = raw.load(fromByteOffset: i &* 8, as: Int64.self)
+                    raw.storeBytes(of: RationalScale.value(m, factor: factor, denominator: denominator, power: power), toByteOffset: i &* 8, as: Double.self)
+                    i &+= 1
+                }
+            } else {
+                while i < limit {
+                    let m = raw.load(fromByteOffset: i &* 8, as: Int64.self)
+                    raw.storeBytes(of: RationalScale.value(m, base: base, denominator: denominator, digits: scale), toByteOffset: i &* 8, as: Double.self)
+                    i &+= 1
+                }
             }
             var list = ByteReader(bytes, offset: listStart)
             position = -1

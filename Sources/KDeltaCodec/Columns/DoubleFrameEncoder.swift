@@ -58,6 +58,35 @@ struct DoubleFrameEncoder {
                 swap(&best, &trial)
             }
         }
+        // Long decimals that are fractions: try numerators over small denominators at the
+        // largest scale, when the frame still costs more than 2 bytes a value.
+        if let d = candidates.last, d >= RationalScale.frameScaleMin, min(bestBytes, xorBytes) > 2 * n {
+            // The significant digits most values were printed with.
+            var digitsSeen = [Int](repeating: 0, count: 20)
+            for (i, v) in values.enumerated() {
+                let p = RationalScale.significantDigits(v, scale: Int(scales[i]))
+                if p > 0 && p < digitsSeen.count { digitsSeen[p] += 1 }
+            }
+            var digits = 0
+            for p in digitsSeen.indices where digitsSeen[p] > digitsSeen[digits] { digits = p }
+            for (b, q) in RationalScale.candidates(values) where b < d {
+                if bestBytes <= n { break }
+                if promising(values, scale: d, base: b, denominator: q) {
+                    trial.removeAll()
+                    if tryRational(values, scale: d, base: b, denominator: q, digits: 0), trial.count < bestBytes, trial.count < xorBytes {
+                        bestBytes = trial.count
+                        swap(&best, &trial)
+                    }
+                }
+                if digits > b && promising(values, digits: digits, base: b, denominator: q) {
+                    trial.removeAll()
+                    if tryRational(values, scale: 0, base: b, denominator: q, digits: digits), trial.count < bestBytes, trial.count < xorBytes {
+                        bestBytes = trial.count
+                        swap(&best, &trial)
+                    }
+                }
+            }
+        }
         if bestBytes <= xorBytes {
             out.write(contentsOf: best.bytes)
         } else {
@@ -65,6 +94,71 @@ struct DoubleFrameEncoder {
             XORFrameCode.encode(values, into: &xorBits)
             xorBits.finish(into: &out)
         }
+    }
+
+    /// True when most of the first 16 values fit `digits` significant digits: worth a trial.
+    private func promising(_ values: UnsafeBufferPointer<Double>, digits p: Int, base b: Int, denominator q: Int64) -> Bool {
+        var fits = 0
+        let checked = min(values.count, 16)
+        for i in 0..<checked where RationalScale.numerator(values[i], digits: p, base: b, denominator: q) != nil { fits += 1 }
+        return 4 * fits >= 3 * checked
+    }
+
+    /// True when most of the first 16 values fit the rational scale: worth a trial.
+    private func promising(_ values: UnsafeBufferPointer<Double>, scale d: Int, base b: Int, denominator q: Int64) -> Bool {
+        var fits = 0
+        let checked = min(values.count, 16)
+        for i in 0..<checked where RationalScale.numerator(values[i], scale: d, base: b, denominator: q) != nil { fits += 1 }
+        return 4 * fits >= 3 * checked
+    }
+
+    /// Writes the rational frame of `values` into `trial`, at scale `d`, or with `digits`
+    /// significant digits when that is not 0; false when no value fits.
+    private mutating func tryRational(_ values: UnsafeBufferPointer<Double>, scale d: Int, base b: Int, denominator q: Int64, digits: Int) -> Bool {
+        scaled.removeAll(keepingCapacity: true)
+        exceptions.removeAll(keepingCapacity: true)
+        var firstFit: Int64? = nil
+        for (i, v) in values.enumerated() {
+            let fit = digits == 0
+                ? RationalScale.numerator(v, scale: d, base: b, denominator: q)
+                : RationalScale.numerator(v, digits: digits, base: b, denominator: q)
+            if let m = fit {
+                if firstFit == nil { firstFit = m }
+                scaled.append(m)
+            } else {
+                exceptions.append(i)
+                scaled.append(scaled.last ?? 0)
+            }
+        }
+        guard let firstFit else { return false }
+        var i = 0
+        while i < exceptions.count && exceptions[i] == i {
+            scaled[i] = firstFit
+            i += 1
+        }
+        if digits == 0 {
+            trial.write(DoubleColumn.kindRational)
+            trial.write(UInt8(d))
+        } else {
+            trial.write(DoubleColumn.kindRationalDigits)
+            trial.write(UInt8(digits))
+        }
+        trial.write(UInt8(b))
+        trial.writeVarint(UInt64(q))
+        writeExceptionsAndIntegers(values)
+        return true
+    }
+
+    /// Appends the exception list and the integer frame of `scaled` to `trial`.
+    private mutating func writeExceptionsAndIntegers(_ values: UnsafeBufferPointer<Double>) {
+        trial.writeVarint(UInt64(exceptions.count))
+        var previous = -1
+        for p in exceptions {
+            trial.writeVarint(UInt64(p - previous - 1))
+            trial.writeLE(values[p].bitPattern)
+            previous = p
+        }
+        scaled.withUnsafeBufferPointer { ints.encode($0, base: 0, baseDelta: 0, into: &trial) }
     }
 
     /// Writes the decimal frame of `values` at scale `d` into `trial`; false when no value
@@ -94,14 +188,7 @@ struct DoubleFrameEncoder {
         }
         trial.write(DoubleColumn.kindDecimal)
         trial.write(UInt8(d))
-        trial.writeVarint(UInt64(exceptions.count))
-        var previous = -1
-        for p in exceptions {
-            trial.writeVarint(UInt64(p - previous - 1))
-            trial.writeLE(values[p].bitPattern)
-            previous = p
-        }
-        scaled.withUnsafeBufferPointer { ints.encode($0, base: 0, baseDelta: 0, into: &trial) }
+        writeExceptionsAndIntegers(values)
         return true
     }
 }

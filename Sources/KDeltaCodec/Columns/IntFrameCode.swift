@@ -23,6 +23,11 @@ enum IntFrameCode {
         return g
     }
 
+    /// The greatest common divisor of two positive values.
+    static func gcdSigned(_ a: Int64, _ b: Int64) -> Int64 {
+        Int64(gcd(a.magnitude, b.magnitude))
+    }
+
     /// Binary GCD of two non-zero values.
     static func gcd(_ a: UInt64, _ b: UInt64) -> UInt64 {
         var a = a

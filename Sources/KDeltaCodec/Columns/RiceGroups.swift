@@ -126,15 +126,17 @@ enum RiceGroups {
                 let k = mode
                 let lowMask = BitReader.mask(k)
                 let longest = escapeQuotient &+ 1 &+ k
+                // `loaded` is how many bits `word` held when it was loaded; what has been
+                // consumed since is `loaded - valid`.
                 var word = r.peek()
-                var valid = 64 &- (r.position & 7)
-                var used = 0
+                var loaded = 64 &- (r.position & 7)
+                var valid = loaded
                 while i < end {
                     if valid < longest {
-                        r.skip(used)
-                        used = 0
+                        r.skip(loaded &- valid)
                         word = r.peek()
-                        valid = 64 &- (r.position & 7)
+                        loaded = 64 &- (r.position & 7)
+                        valid = loaded
                     }
                     let q = (word | UInt64(1) << UInt64(escapeQuotient)).trailingZeroBitCount
                     if q < escapeQuotient {
@@ -143,20 +145,19 @@ enum RiceGroups {
                         let length = q &+ 1 &+ k
                         word = word &>> UInt64(truncatingIfNeeded: length)
                         valid &-= length
-                        used &+= length
                     } else {
                         // The length field may lie beyond the bits left in `word`: read
                         // it from the stream.
-                        r.skip(used &+ escapeQuotient)
-                        used = 0
+                        r.skip(loaded &- valid &+ escapeQuotient)
                         let n = Int(truncatingIfNeeded: r.read(6)) &+ 1
                         out[i] = r.readWide(n)
                         word = r.peek()
-                        valid = 64 &- (r.position & 7)
+                        loaded = 64 &- (r.position & 7)
+                        valid = loaded
                     }
                     i &+= 1
                 }
-                r.skip(used)
+                r.skip(loaded &- valid)
             } else {
                 let width = mode &- fixedWidthModeBase
                 if width == 0 {
