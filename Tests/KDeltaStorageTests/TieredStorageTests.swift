@@ -109,14 +109,19 @@ import Testing
         try store.close()
     }
 
+    /// A closed store in `dir` whose random versions are all in block 1.
+    static func writeOneBlock(_ dir: String, keys: [Key], seed: UInt64, batches: Int) throws {
+        let store = try TestStore.open(directory: dir, options: Self.options())
+        _ = try StoreRoundTripTests.writeRandom(store, seed: seed, batches: batches, keys: keys)
+        try store.cut()
+        try store.close()
+    }
+
     @Test func filesNoManifestNamesAreRemovedAtOpen() throws {
         let dir = TemporaryDirectory("tiers-orphan")
         defer { dir.remove() }
         let keys = RandomReadings.keys(2)
-        let store = try TestStore.open(directory: dir.path, options: Self.options())
-        _ = try StoreRoundTripTests.writeRandom(store, seed: 31, batches: 10, keys: keys)
-        try store.cut()
-        try store.close()
+        try Self.writeOneBlock(dir.path, keys: keys, seed: 31, batches: 10)
         let orphan = dir.path + "/blocks/" + BlockFormat.fileName(7)
         let fs = PosixFileSystem()
         let fd = try fs.open(orphan, .createNew)
@@ -132,10 +137,7 @@ import Testing
         let dir = TemporaryDirectory("tiers-damage")
         defer { dir.remove() }
         let keys = RandomReadings.keys(2)
-        let store = try TestStore.open(directory: dir.path, options: Self.options())
-        _ = try StoreRoundTripTests.writeRandom(store, seed: 41, batches: 20, keys: keys)
-        try store.cut()
-        try store.close()
+        try Self.writeOneBlock(dir.path, keys: keys, seed: 41, batches: 20)
         let path = dir.path + "/blocks/" + BlockFormat.fileName(1)
         let fs = PosixFileSystem()
         var bytes = try fs.readFile(path)

@@ -69,11 +69,7 @@ public enum BytesColumn {
             let frame = try column.frame(k)
             let values = column.values(ofFrame: k)
             let wanted = max(values.lowerBound, range.lowerBound)..<min(values.upperBound, range.upperBound)
-            do throws(CodecError) {
-                try decodeFrame(frame, count: values.count, wanted: (wanted.lowerBound - values.lowerBound)..<(wanted.upperBound - values.lowerBound), into: &out)
-            } catch {
-                throw column.error(frame: k, error.message, offset: column.offset(of: frame) + (error.offset ?? 0))
-            }
+            try decodeFrame(frame, count: values.count, wanted: (wanted.lowerBound - values.lowerBound)..<(wanted.upperBound - values.lowerBound), into: &out)
         }
         return out
     }

@@ -22,10 +22,10 @@ extension ColumnReader {
                         let bytes = try frame(k)
                         let limit = min(values.upperBound, range.upperBound) - values.lowerBound
                         if values.lowerBound >= range.lowerBound {
-                            try decodeFrame(k, bytes, limit, out + (values.lowerBound - range.lowerBound))
+                            try run(decodeFrame, k, bytes, limit, out + (values.lowerBound - range.lowerBound))
                         } else {
                             // Only the first frame starts before the range.
-                            try decodeFrame(k, bytes, limit, scratch.baseAddress!)
+                            try run(decodeFrame, k, bytes, limit, scratch.baseAddress!)
                             let skip = range.lowerBound - values.lowerBound
                             out.initialize(from: scratch.baseAddress! + skip, count: limit - skip)
                         }
@@ -38,6 +38,19 @@ extension ColumnReader {
         }
         if let failure { throw failure }
         return result
+    }
+}
+
+extension ColumnReader {
+    /// Runs a codec's frame decoder and names the frame in its error: which frame, which
+    /// values, and the byte offset in the column (the codec's offset is within the frame).
+    func run<T>(
+        _ decodeFrame: (Int, UnsafeRawBufferPointer, Int, UnsafeMutablePointer<T>) throws(CodecError) -> Void,
+        _ k: Int, _ bytes: UnsafeRawBufferPointer, _ limit: Int, _ out: UnsafeMutablePointer<T>
+    ) throws(CodecError) {
+        do throws(CodecError) { try decodeFrame(k, bytes, limit, out) } catch {
+            throw self.error(frame: k, error.message, offset: offset(of: bytes) + (error.offset ?? 0))
+        }
     }
 }
 
@@ -55,7 +68,7 @@ extension ColumnReader {
         var failure: CodecError? = nil
         let value = Scratch.with(T.self, count: limit) { scratch -> T? in
             do throws(CodecError) {
-                try decodeFrame(k, bytes, limit, scratch.baseAddress!)
+                try run(decodeFrame, k, bytes, limit, scratch.baseAddress!)
                 return scratch[limit - 1]
             } catch {
                 failure = error

@@ -57,11 +57,7 @@ public enum DoubleColumn {
         var column = try ColumnReader(bytes, count: count, scheme: .double)
         try column.readTable()
         return try column.decode(range: range) { (k, frame, limit, out) throws(CodecError) in
-            do throws(CodecError) {
-                try decodeFrame(frame, count: column.values(ofFrame: k).count, limit: limit, into: out)
-            } catch {
-                throw column.error(frame: k, error.message, offset: column.offset(of: frame) + (error.offset ?? 0))
-            }
+            try decodeFrame(frame, count: column.values(ofFrame: k).count, limit: limit, into: out)
         }
     }
 
@@ -71,11 +67,7 @@ public enum DoubleColumn {
         var column = try ColumnReader(bytes, count: count, scheme: .double)
         try column.readTable()
         return try column.decodeOne(at: index) { (k, frame, limit, out) throws(CodecError) in
-            do throws(CodecError) {
-                try decodeFrame(frame, count: column.values(ofFrame: k).count, limit: limit, into: out, lastOnly: true)
-            } catch {
-                throw column.error(frame: k, error.message, offset: column.offset(of: frame) + (error.offset ?? 0))
-            }
+            try decodeFrame(frame, count: column.values(ofFrame: k).count, limit: limit, into: out, lastOnly: true)
         }
     }
 

@@ -36,11 +36,7 @@ public enum IntColumn {
         var column = try ColumnReader(bytes, count: count, scheme: .int)
         try column.readTable()
         return try column.decode(range: range) { (k, frame, limit, out) throws(CodecError) in
-            do throws(CodecError) {
-                try IntFrameCode.decode(frame, count: column.values(ofFrame: k).count, limit: limit, base: 0, baseDelta: 0, into: out)
-            } catch {
-                throw column.error(frame: k, error.message, offset: column.offset(of: frame) + (error.offset ?? 0))
-            }
+            try IntFrameCode.decode(frame, count: column.values(ofFrame: k).count, limit: limit, base: 0, baseDelta: 0, into: out)
         }
     }
 
@@ -50,11 +46,7 @@ public enum IntColumn {
         var column = try ColumnReader(bytes, count: count, scheme: .int)
         try column.readTable()
         return try column.decodeOne(at: index) { (k, frame, limit, out) throws(CodecError) in
-            do throws(CodecError) {
-                try IntFrameCode.decode(frame, count: column.values(ofFrame: k).count, limit: limit, base: 0, baseDelta: 0, into: out)
-            } catch {
-                throw column.error(frame: k, error.message, offset: column.offset(of: frame) + (error.offset ?? 0))
-            }
+            try IntFrameCode.decode(frame, count: column.values(ofFrame: k).count, limit: limit, base: 0, baseDelta: 0, into: out)
         }
     }
 }

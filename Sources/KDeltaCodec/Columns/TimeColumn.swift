@@ -42,30 +42,24 @@ public enum TimeColumn {
     /// Decodes the values in `range` (within `0..<count`), reading only the frames that
     /// cover it.
     public static func decode(_ bytes: UnsafeRawBufferPointer, count: Int, range: Range<Int>) throws(CodecError) -> [Int64] {
-        var column = try ColumnReader(bytes, count: count, scheme: .time)
-        let first: Int64
-        let step: Int64
-        do throws(CodecError) {
-            first = try column.header.readZigzag()
-            step = try column.header.readZigzag()
-        } catch {
-            throw CodecError(message: "TimeColumn header: \(error.message)", offset: error.offset)
-        }
-        try column.readTable()
+        let (column, first, step) = try open(bytes, count: count)
         return try column.decode(range: range) { (k, frame, limit, out) throws(CodecError) in
-            let values = column.values(ofFrame: k)
-            let base = first &+ Int64(values.lowerBound) &* step
-            do throws(CodecError) {
-                try IntFrameCode.decode(frame, count: values.count, limit: limit, base: base, baseDelta: step, into: out)
-            } catch {
-                throw column.error(frame: k, error.message, offset: column.offset(of: frame) + (error.offset ?? 0))
-            }
+            try decodeFrame(column, first: first, step: step, k, frame, limit, out)
         }
     }
 
     /// Decodes the value at `index` (within `0..<count`) alone: one frame up to the value,
     /// without allocating. What a point read (`get(at:)`) uses.
     public static func value(_ bytes: UnsafeRawBufferPointer, count: Int, at index: Int) throws(CodecError) -> Int64 {
+        let (column, first, step) = try open(bytes, count: count)
+        return try column.decodeOne(at: index) { (k, frame, limit, out) throws(CodecError) in
+            try decodeFrame(column, first: first, step: step, k, frame, limit, out)
+        }
+    }
+
+    /// The column's reader with its frame table read, and the header's first value and
+    /// step (the line each frame's base is predicted from).
+    private static func open(_ bytes: UnsafeRawBufferPointer, count: Int) throws(CodecError) -> (ColumnReader, Int64, Int64) {
         var column = try ColumnReader(bytes, count: count, scheme: .time)
         let first: Int64
         let step: Int64
@@ -76,14 +70,16 @@ public enum TimeColumn {
             throw CodecError(message: "TimeColumn header: \(error.message)", offset: error.offset)
         }
         try column.readTable()
-        return try column.decodeOne(at: index) { (k, frame, limit, out) throws(CodecError) in
-            let values = column.values(ofFrame: k)
-            let base = first &+ Int64(values.lowerBound) &* step
-            do throws(CodecError) {
-                try IntFrameCode.decode(frame, count: values.count, limit: limit, base: base, baseDelta: step, into: out)
-            } catch {
-                throw column.error(frame: k, error.message, offset: column.offset(of: frame) + (error.offset ?? 0))
-            }
-        }
+        return (column, first, step)
+    }
+
+    /// Decodes the first `limit` values of frame `k`.
+    private static func decodeFrame(
+        _ column: ColumnReader, first: Int64, step: Int64,
+        _ k: Int, _ frame: UnsafeRawBufferPointer, _ limit: Int, _ out: UnsafeMutablePointer<Int64>
+    ) throws(CodecError) {
+        let values = column.values(ofFrame: k)
+        let base = first &+ Int64(values.lowerBound) &* step
+        try IntFrameCode.decode(frame, count: values.count, limit: limit, base: base, baseDelta: step, into: out)
     }
 }

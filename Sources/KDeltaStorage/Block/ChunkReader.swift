@@ -72,19 +72,19 @@ struct ChunkReader {
             let blobs = try check(.bytes) { () throws(CodecError) in try BytesColumn.decode(col, count: total, range: range) }
             var out: [Value] = []
             out.reserveCapacity(blobs.count)
-            for b in blobs {
-                guard let text = String(validating: b, as: UTF8.self) else {
-                    throw block.undecodable(index, .bytes, .malformed(offset: 0, what: "a stored text is not UTF-8"))
-                }
-                if tag == .string {
-                    out.append(.string(text))
-                } else {
-                    do { out.append(.document(try JSONParser.parse(text))) } catch {
-                        throw block.undecodable(index, .bytes, .malformed(offset: 0, what: "a stored JSON document does not parse: \(error)"))
-                    }
-                }
-            }
+            for b in blobs { out.append(try textValue(b, as: tag)) }
             return out
+        }
+    }
+
+    /// A string or JSON document from its stored bytes.
+    private func textValue(_ b: [UInt8], as tag: ValueTag) throws(StoreError) -> Value {
+        guard let text = String(validating: b, as: UTF8.self) else {
+            throw block.undecodable(index, .bytes, .malformed(offset: 0, what: "a stored text is not UTF-8"))
+        }
+        if tag == .string { return .string(text) }
+        do { return .document(try JSONParser.parse(text)) } catch {
+            throw block.undecodable(index, .bytes, .malformed(offset: 0, what: "a stored JSON document does not parse: \(error)"))
         }
     }
 
@@ -113,13 +113,35 @@ struct ChunkReader {
         for t in tags { if let v = ValueTag(rawValue: UInt8(truncatingIfNeeded: t)) { totals[column(of: v), default: 0] += 1 } }
         var rank: [ValueTag: Int] = [:]
         for p in 0..<range.lowerBound { rank[column(of: parsed[p]), default: 0] += 1 }
+        // Each column's values for the range, decoded once (documents parsed as such).
+        var ranks: [Int] = []
+        ranks.reserveCapacity(range.count)
+        var span: [ValueTag: Range<Int>] = [:]
+        for p in range {
+            let c = column(of: parsed[p])
+            let r = rank[c, default: 0]
+            ranks.append(r)
+            rank[c] = r + 1
+            span[c] = (span[c]?.lowerBound ?? r)..<(r + 1)
+        }
+        var decoded: [ValueTag: [Value]] = [:]
+        for (c, rs) in span where c != .string {
+            decoded[c] = try typedValues(c, rs, total: totals[c, default: 0])
+        }
+        var blobs: [[UInt8]] = []
+        if let rs = span[.string] {
+            let col = self.column(.bytes), total = totals[.string, default: 0]
+            blobs = try check(.bytes) { () throws(CodecError) in try BytesColumn.decode(col, count: total, range: rs) }
+        }
         var out: [Value] = []
         out.reserveCapacity(range.count)
-        for p in range {
-            let t = parsed[p], c = column(of: t)
-            let r = rank[c, default: 0]
-            out.append(try typedValues(t, r..<(r + 1), total: totals[c, default: 0])[0])
-            rank[c] = r + 1
+        for (j, p) in range.enumerated() {
+            let t = parsed[p], c = column(of: t), i = ranks[j] - span[c]!.lowerBound
+            if c == .string {
+                out.append(try textValue(blobs[i], as: t))
+            } else {
+                out.append(decoded[c]![i])
+            }
         }
         return out
     }
