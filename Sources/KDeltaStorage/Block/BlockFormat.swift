@@ -22,6 +22,10 @@ public enum BlockFormat {
     public static let fileSuffix = ".kdb"
     /// Level of a block cut from the hot tier (warm); compaction writes higher levels (cold).
     public static let levelWarm: UInt8 = 0
+    /// Level of a block written by compaction from warm (or cold) blocks.
+    public static let levelCold: UInt8 = 1
+    /// Level of a block of rollup chunks, written by retention's downsampling.
+    public static let levelRollup: UInt8 = 2
 
     /// The file name of block `number`: `00000000000000000001.kdb`.
     public static func fileName(_ number: UInt64) -> String {

@@ -40,13 +40,22 @@ struct BlockWriter {
 
     /// Encodes and writes one series' chunk.
     mutating func add(_ input: ChunkInput) throws(StoreError) {
-        var (bytes, entry) = ChunkEncoder.encode(input)
+        let (bytes, entry) = ChunkEncoder.encode(input)
+        try add(bytes: bytes, entry: entry)
+    }
+
+    /// Writes an encoded chunk (versions or rollups) and records its entry.
+    mutating func add(bytes: [UInt8], entry proposed: ChunkEntry) throws(StoreError) {
+        var entry = proposed
         entry.offset = offset
         // Paired assertion (STYLE.md 6): the checksum is taken from the bytes written.
-        precondition(CRC32C.checksum(bytes) == entry.crc, "chunk of \(input.key) changed after its checksum was taken")
-        try write(bytes, what: "the chunk of \(input.key)")
+        precondition(CRC32C.checksum(bytes) == entry.crc, "chunk of \(entry.key) changed after its checksum was taken")
+        try write(bytes, what: "the chunk of \(entry.key)")
         entries.append(entry)
     }
+
+    /// Chunks added so far.
+    var chunkCount: Int { entries.count }
 
     /// Writes the directory and trailer, syncs the file and closes it.
     mutating func finish() throws(StoreError) -> BlockSummary {

@@ -15,6 +15,8 @@ public struct ChunkEntry: Sendable, Equatable {
     public static let flagAllSourceTimes: UInt8 = 2
     public static let flagNoSourceTimes: UInt8 = 4
     public static let flagHasParent: UInt8 = 8
+    /// The chunk holds rollups, not versions (`RollupChunk`).
+    public static let flagRollup: UInt8 = 16
     /// `valueTag` of a chunk whose versions have more than one value type.
     public static let tagMixed: UInt8 = 0
 
@@ -47,6 +49,8 @@ public struct ChunkEntry: Sendable, Equatable {
     public var columnLengths: [Int]
 
     public var timesSorted: Bool { flags & Self.flagTimesSorted != 0 }
+    /// True for a chunk of rollups (in a rollup block).
+    public var isRollup: Bool { flags & Self.flagRollup != 0 }
     public var lastSeq: UInt64 { firstSeq + UInt64(count) - 1 }
     public var seqRange: Range<UInt64> { firstSeq..<(firstSeq + UInt64(count)) }
 

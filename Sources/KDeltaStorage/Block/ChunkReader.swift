@@ -18,11 +18,11 @@ struct ChunkReader {
 
     var count: Int { entry.count }
 
-    private func column(_ c: ChunkEntry.Column) -> UnsafeRawBufferPointer {
+    func column(_ c: ChunkEntry.Column) -> UnsafeRawBufferPointer {
         UnsafeRawBufferPointer(rebasing: bytes[entry.columnRange(c)])
     }
 
-    private func check<T>(_ c: ChunkEntry.Column, _ body: () throws(CodecError) -> T) throws(StoreError) -> T {
+    func check<T>(_ c: ChunkEntry.Column, _ body: () throws(CodecError) -> T) throws(StoreError) -> T {
         do throws(CodecError) { return try body() } catch { throw block.undecodable(index, c, error) }
     }
 

@@ -17,9 +17,16 @@ struct Catalog: Sendable, Equatable {
         var nextSeq: UInt64
         /// The id of version `nextSeq - 1`, if there is one.
         var lastID: VersionID?
+        /// What was dropped, by reason (version 2; zero in version 1 files).
+        var drops = DropCounts()
+        /// Rollups starting before this were dropped (version 2; `Int64.min` in version 1).
+        var rollupFloorMs: Int64 = .min
     }
 
-    static let magic: [UInt8] = Array("KDCATLG1".utf8)
+    /// Version 2 adds each series' drop counts and rollup floor.
+    static let magic: [UInt8] = Array("KDCATLG2".utf8)
+    /// Version 1 (no drop counts) is still read.
+    static let magicVersion1: [UInt8] = Array("KDCATLG1".utf8)
     static let prefix = "catalog-"
     static let suffix = ".kdc"
 
@@ -50,6 +57,11 @@ struct Catalog: Sendable, Equatable {
             w.writeLE(e.nextSeq)
             w.write(e.lastID == nil ? 0 : 1)
             w.write(contentsOf: (e.lastID ?? .zero).bytes)
+            w.writeLE(e.drops.retention)
+            w.writeLE(e.drops.downsampled)
+            w.writeLE(e.drops.overflow)
+            w.writeLE(e.drops.rollupsExpired)
+            w.writeLE(e.rollupFloorMs)
         }
         w.writeLE(CRC32C.checksum(w.bytes))
         return w.bytes
@@ -60,7 +72,8 @@ struct Catalog: Sendable, Equatable {
             StoreError(.corruptFile, "series catalog \(path) is damaged at offset \(offset) (\(why)); restore the data directory from a backup.", file: path, offset: Int64(offset))
         }
         guard bytes.count >= 16 else { throw bad(0, "it has \(bytes.count) bytes") }
-        guard Array(bytes[0..<8]) == magic else { throw bad(0, "the magic is not 'KDCATLG1'") }
+        let version2 = Array(bytes[0..<8]) == magic
+        guard version2 || Array(bytes[0..<8]) == magicVersion1 else { throw bad(0, "the magic is not 'KDCATLG2' or 'KDCATLG1'") }
         let body = Array(bytes[0..<(bytes.count - 4)])
         let stored = UInt32(bytes[bytes.count - 4]) | UInt32(bytes[bytes.count - 3]) << 8
             | UInt32(bytes[bytes.count - 2]) << 16 | UInt32(bytes[bytes.count - 1]) << 24
@@ -79,10 +92,20 @@ struct Catalog: Sendable, Equatable {
                     let nextSeq = try r.readLE(UInt64.self)
                     let hasID = try r.readByte()
                     let id32 = VersionID(bytes: try r.readBytes(32))
+                    var drops = DropCounts()
+                    var rollupFloorMs = Int64.min
+                    if version2 {
+                        drops.retention = try r.readLE(UInt64.self)
+                        drops.downsampled = try r.readLE(UInt64.self)
+                        drops.overflow = try r.readLE(UInt64.self)
+                        drops.rollupsExpired = try r.readLE(UInt64.self)
+                        rollupFloorMs = try r.readLE(Int64.self)
+                    }
                     guard firstSeq >= 1, firstSeq <= nextSeq else {
                         throw CodecError.malformed(offset: r.offset, what: "series \(key) keeps seq \(firstSeq) ..< \(nextSeq)")
                     }
-                    entries.append(Entry(seriesID: id, key: key, firstSeq: firstSeq, nextSeq: nextSeq, lastID: hasID == 1 ? id32 : nil))
+                    entries.append(Entry(seriesID: id, key: key, firstSeq: firstSeq, nextSeq: nextSeq, lastID: hasID == 1 ? id32 : nil,
+                                         drops: drops, rollupFloorMs: rollupFloorMs))
                 }
                 guard r.offset == raw.count else { throw CodecError.malformed(offset: r.offset, what: "bytes after the last entry") }
                 return .success(())

@@ -25,8 +25,19 @@ final class Series: @unchecked Sendable {
     /// The series' chunks in block files, in seq order, covering `firstSeq ..<
     /// hotFirstSeq` without gaps. Written under the state lock, like the columns.
     private(set) var chunks: [ChunkRef] = []
-    /// The first seq still kept (older ones were dropped by retention).
+    /// The first seq still kept (older ones were dropped by retention). Versions below it
+    /// may still sit in the first chunk until compaction rewrites it; reads skip them.
     private(set) var firstSeq: UInt64 = 1
+    /// What retention and the overflow policy dropped, by reason.
+    var drops = DropCounts()
+    /// The series' rollup chunks (in rollup blocks), in block order; their intervals may
+    /// interleave when late readings were rolled up after earlier ones.
+    private(set) var rollupChunks: [ChunkRef] = []
+    /// Rollups whose interval starts before this were dropped (`keep-rollups-for`);
+    /// `Int64.min` when none were.
+    private(set) var rollupFloorMs: Int64 = .min
+    /// The retention rule that decides this series, resolved once (`RetentionRules`).
+    var retentionRule: ResolvedRule = .unresolved
     // Columns are raw buffers (`Column`); `@exclusivity(unchecked)` because the store's
     // locking already guarantees one writer and no reader during a write, and the dynamic
     // check was a measured cost on the write path.
@@ -130,9 +141,11 @@ final class Series: @unchecked Sendable {
 
     /// Recovery: the series as the catalog left it at the checkpoint, before its chunks
     /// are attached and the WAL tail appended.
-    func restore(firstSeq: UInt64, nextSeq: UInt64, lastID: VersionID?) {
+    func restore(firstSeq: UInt64, nextSeq: UInt64, lastID: VersionID?, drops: DropCounts, rollupFloorMs: Int64) {
         precondition(count == 0 && chunks.isEmpty, "restore of \(key) after versions were added")
         self.firstSeq = firstSeq
+        self.drops = drops
+        self.rollupFloorMs = rollupFloorMs
         hotFirstSeq = nextSeq
         hotParent = lastID
         writerNextSeq = nextSeq
@@ -142,6 +155,48 @@ final class Series: @unchecked Sendable {
     /// Recovery: attaches a chunk read from a block; chunks arrive in seq order.
     func attach(_ chunk: ChunkRef) {
         chunks.append(chunk)
+    }
+
+    /// Recovery and retention: attaches a rollup chunk.
+    func attachRollups(_ chunk: ChunkRef) {
+        rollupChunks.append(chunk)
+    }
+
+    /// Retention: versions before `seq` are dropped. Only versions in blocks go this way
+    /// (`seq <= hotFirstSeq`), never the newest; chunks left with no live version are
+    /// forgotten (their block file goes once none of its chunks is live).
+    func drop(before seq: UInt64) {
+        precondition(seq >= firstSeq && seq <= hotFirstSeq && seq < nextSeq,
+                     "drop of \(key) before seq \(seq): kept \(firstSeq)..<\(nextSeq), in memory from \(hotFirstSeq)")
+        firstSeq = seq
+        chunks.removeAll { $0.entry.lastSeq < seq }
+    }
+
+    /// Retention: rollups starting before `ms` are dropped; rollup chunks with none left
+    /// are forgotten.
+    func dropRollups(before ms: Int64) {
+        precondition(ms >= rollupFloorMs, "rollup floor of \(key) moves back")
+        rollupFloorMs = ms
+        rollupChunks.removeAll { $0.entry.maxTimeMs < ms }
+    }
+
+    /// Compaction: the chunks in `blocks` are now `replacement` (nil when none of their
+    /// versions is live any more). They are consecutive in seq order, so the replacement
+    /// takes their place.
+    func replaceChunks(inBlocks blocks: Set<UInt64>, with replacement: ChunkRef?) {
+        guard let first = chunks.firstIndex(where: { blocks.contains($0.block.number) }) else {
+            precondition(replacement == nil, "compaction of \(key) wrote a chunk for blocks it has none in")
+            return
+        }
+        chunks.removeAll { blocks.contains($0.block.number) }
+        if let replacement { chunks.insert(replacement, at: first) }
+    }
+
+    /// Compaction: the rollup chunks in `blocks` are now `replacement`.
+    func replaceRollupChunks(inBlocks blocks: Set<UInt64>, with replacement: ChunkRef?) {
+        rollupChunks.removeAll { blocks.contains($0.block.number) }
+        if let replacement { rollupChunks.append(replacement) }
+        rollupChunks.sort { $0.block.number < $1.block.number }
     }
 
     /// The cut: versions `hotFirstSeq ..< hotFirstSeq + n` are now in `chunk`; forgets

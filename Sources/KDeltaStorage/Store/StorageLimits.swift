@@ -30,6 +30,18 @@ public enum StorageLimits {
     /// See `fsyncIntervalMsMin`.
     public static let fsyncIntervalMsMax = 600_000
 
+    /// How often the background retention pass runs by default (docs/retention.md).
+    public static let retentionIntervalMsDefault = 60_000
+    /// Compaction merges warm blocks once this many are live, so the manifest's block list
+    /// and the per-series chunk lists stay short.
+    public static let compactWarmBlocksMin = 8
+    /// Compaction rewrites a block once more than this fraction of its versions are dead
+    /// (dropped by retention but still on disk).
+    public static let compactDeadFractionMax = 0.5
+    /// A compacted (cold) block holds at most this many versions, so one compaction's
+    /// memory stays bounded.
+    public static let compactVersionsMax = 4_000_000
+
     /// Checks how the constants relate; a test runs it.
     public static func check() {
         precondition(walSegmentBytesMin >= WALFormat.segmentHeaderBytes + WALFormat.recordHeaderBytes + 1024)

@@ -75,40 +75,17 @@ extension Store {
                 for (s, n) in plan { cut[ObjectIdentifier(s)] = n }
                 return Catalog(entries: hot.series.prefix(seriesCount).map { s in
                     let n = cut[ObjectIdentifier(s)] ?? 0
-                    return Catalog.Entry(
-                        seriesID: s.id, key: s.key, firstSeq: s.firstSeq, nextSeq: s.hotFirstSeq + UInt64(n),
-                        lastID: n > 0 ? s.id(at: n - 1) : s.hotParent)
+                    return Catalog.Entry(s, nextSeq: s.hotFirstSeq + UInt64(n), lastID: n > 0 ? s.id(at: n - 1) : s.hotParent)
                 })
             }
             var next = manifest
-            next.catalogGeneration = manifest.catalogGeneration + 1
-            let catalogPath = directory + "/" + Catalog.fileName(next.catalogGeneration)
-            do throws(FileSystemError) {
-                let fd = try fs.open(catalogPath, .createOrTruncate)
-                do throws(FileSystemError) {
-                    try fs.write(fd, catalog.encoded(), at: 0)
-                    try fs.sync(fd)
-                } catch {
-                    fs.close(fd)
-                    throw error
-                }
-                fs.close(fd)
-            } catch { throw StoreError.io(error, while: "writing the series catalog \(catalogPath)") }
             let segment = writer.segment(holding: cutLSN + 1)
             next.checkpointLSN = cutLSN
             next.walFirstSegment = segment.number
             next.walFirstLSN = segment.firstLSN
             next.nextBlockNumber = number + 1
             next.blocks.append(Manifest.BlockRef(number: number, level: summary.level, bytes: summary.bytes))
-            do throws(FileSystemError) {
-                try fs.writeFileAtomically(directory + "/" + Manifest.fileName, next.encoded(), directory: directory)
-            } catch {
-                // The rename may have happened: keep the block and the catalog (an orphan
-                // is removed at the next open if the old manifest is the one on disk).
-                throw StoreError.io(error, while: "writing the manifest of checkpoint \(cutLSN)")
-            }
-            let previousCatalog = manifest.catalogGeneration
-            manifest = next
+            let previousCatalog = try installCheckpoint(catalog, next, what: "checkpoint \(cutLSN)")
 
             // 5. The versions leave memory; the blocks answer for them from now on.
             state.withWriteLock {
@@ -126,12 +103,77 @@ extension Store {
 
             // 6. What the checkpoint made unnecessary.
             report.walSegmentsRemoved = try writer.removeSegments(before: segment.number)
-            if previousCatalog > 0 {
-                let old = directory + "/" + Catalog.fileName(previousCatalog)
-                do throws(FileSystemError) { try fs.remove(old) } catch { throw StoreError.io(error, while: "removing the old series catalog \(old)") }
-            }
+            try removeCatalog(previousCatalog)
             cutsDone += 1
             return report
         }
+    }
+}
+
+extension Store {
+    /// Writes `catalog` as the next generation and then `next` (with that generation) as
+    /// the manifest, by atomic rename: the commit point of a cut, a retention pass or a
+    /// compaction. Returns the previous catalog generation, for the caller to remove once
+    /// the memory state follows. Called under `cutMutex`.
+    func installCheckpoint(_ catalog: Catalog, _ proposed: Manifest, what: String) throws(StoreError) -> UInt64 {
+        var next = proposed
+        next.catalogGeneration = manifest.catalogGeneration + 1
+        let catalogPath = directory + "/" + Catalog.fileName(next.catalogGeneration)
+        do throws(FileSystemError) {
+            let fd = try fs.open(catalogPath, .createOrTruncate)
+            do throws(FileSystemError) {
+                try fs.write(fd, catalog.encoded(), at: 0)
+                try fs.sync(fd)
+            } catch {
+                fs.close(fd)
+                throw error
+            }
+            fs.close(fd)
+        } catch { throw StoreError.io(error, while: "writing the series catalog \(catalogPath)") }
+        do throws(FileSystemError) {
+            try fs.writeFileAtomically(directory + "/" + Manifest.fileName, next.encoded(), directory: directory)
+        } catch {
+            // The rename may have happened: keep the new files (an orphan is removed at the
+            // next open if the old manifest is the one on disk).
+            throw StoreError.io(error, while: "writing the manifest of \(what)")
+        }
+        let previous = manifest.catalogGeneration
+        manifest = next
+        catalogSeriesCount = catalog.entries.count
+        return previous
+    }
+
+    /// Removes catalog generation `generation` (0: none), replaced by a later one.
+    func removeCatalog(_ generation: UInt64) throws(StoreError) {
+        guard generation > 0 else { return }
+        let old = directory + "/" + Catalog.fileName(generation)
+        do throws(FileSystemError) { try fs.remove(old) } catch { throw StoreError.io(error, while: "removing the old series catalog \(old)") }
+    }
+
+    /// Removes block files a new manifest no longer names, then syncs their folder.
+    func removeBlockFiles(_ numbers: [UInt64]) throws(StoreError) {
+        guard !numbers.isEmpty else { return }
+        let blocksDir = directory + "/" + BlockFormat.directoryName
+        do throws(FileSystemError) {
+            for n in numbers { try fs.remove(blocksDir + "/" + BlockFormat.fileName(n)) }
+            try fs.syncDirectory(blocksDir)
+        } catch { throw StoreError.io(error, while: "removing block files no longer needed from \(blocksDir)") }
+    }
+
+    /// The catalog entries of the series a checkpoint already knows, as they stand now:
+    /// for a retention pass or a compaction, which move no version out of memory. Called
+    /// under the state lock.
+    func catalogAsOfCheckpoint() -> Catalog {
+        Catalog(entries: hot.series.prefix(catalogSeriesCount).map { s in
+            Catalog.Entry(s, nextSeq: s.hotFirstSeq, lastID: s.hotParent)
+        })
+    }
+}
+
+extension Catalog.Entry {
+    /// The entry of `s` with the block part ending before `nextSeq`.
+    init(_ s: Series, nextSeq: UInt64, lastID: VersionID?) {
+        self.init(seriesID: s.id, key: s.key, firstSeq: s.firstSeq, nextSeq: nextSeq, lastID: lastID,
+                  drops: s.drops, rollupFloorMs: s.rollupFloorMs)
     }
 }

@@ -15,8 +15,23 @@ extension Store {
     /// `rollups(_:fromMs:toMs:)` for a series, called under the state lock (read or
     /// write), so that a query reads rollups and raw versions from one consistent state.
     func storedRollups(of series: Series, fromMs: Int64, toMs: Int64) throws(StoreError) -> [Rollup] {
-        // Rollups are written by retention's downsampling; until a store has downsampled
-        // a series there are none.
-        []
+        var out: [Rollup] = []
+        let from = max(fromMs, series.rollupFloorMs)
+        for c in series.rollupChunks where c.entry.maxTimeMs >= from && c.entry.minTimeMs < toMs {
+            for r in try RollupChunk.decode(try c.reader()) where r.startMs >= from && r.startMs < toMs {
+                out.append(r)
+            }
+        }
+        // Intervals rolled up in more than one pass (late readings) come back as one.
+        out.sort { ($0.startMs, $0.endMs) < ($1.startMs, $1.endMs) }
+        var merged: [Rollup] = []
+        for r in out {
+            if let last = merged.last, last.startMs == r.startMs, last.endMs == r.endMs {
+                merged[merged.count - 1].absorb(r)
+            } else {
+                merged.append(r)
+            }
+        }
+        return merged
     }
 }

@@ -24,7 +24,7 @@ extension Store {
                     do throws(StoreError) {
                         let r = try c.reader()
                         let computed = try r.versions(0..<r.count, hasher: hasher, recomputeAll: true)
-                        report.versions += computed.count
+                        report.versions += computed.count - Int(max(e.firstSeq, s.firstSeq) - e.firstSeq)
                         for (p, stored) in r.storedIDs() where computed[p].id != stored {
                             report.brokenLinks.append(BrokenLink(key: s.key, seq: e.firstSeq + UInt64(p), storedID: stored, computedID: computed[p].id))
                             broken = true

@@ -25,9 +25,18 @@ public final class Store: @unchecked Sendable {
     let cutMutex = PThreadMutex()
     /// Cuts done since open.
     @exclusivity(unchecked) var cutsDone = 0
+    /// Series the current catalog lists (those defined at or before the checkpoint); a
+    /// retention pass or compaction rewrites the catalog for exactly these. Under `cutMutex`.
+    @exclusivity(unchecked) var catalogSeriesCount = 0
+    /// Retention passes and compactions done since open, and what they did (for stats).
+    @exclusivity(unchecked) var maintenance = MaintenanceCounters()
+    /// Why ingest is refused (the disk budget is full under `stop-ingest`), or nil.
+    /// Under `statusMutex`.
+    var ingestStop: StoreError? = nil
     private let lock: DirectoryLock?
     let writer: WALWriter?
     private var cutter: HotBudgetCutter?
+    private var maintainer: RetentionRunner?
     private var committer: GroupCommitter?
     private var flusher: IntervalFlusher?
 
@@ -39,6 +48,7 @@ public final class Store: @unchecked Sendable {
     @exclusivity(unchecked) private var encoder = WALBatchEncoder()
     @exclusivity(unchecked) private var resolved: [Series] = []
     @exclusivity(unchecked) private var prepared: [PreparedVersion] = []
+    @exclusivity(unchecked) private var segmentsSeen = 0
 
     let statusMutex = PThreadMutex()
     private var poisonError: StoreError?
@@ -144,6 +154,7 @@ public final class Store: @unchecked Sendable {
         report.damagedChunks = tiers.damaged
         let store = Store(directory: directory, options: options, fs: fs, lock: lock, manifest: manifest, hot: hot,
                           writer: writer, nextLSN: replay.nextLSN, recovery: report)
+        store.catalogSeriesCount = tiers.catalogSeries
         if writer != nil { store.startWriting() }
         return store
     }
@@ -230,11 +241,19 @@ public final class Store: @unchecked Sendable {
         ) { [unowned self] group in self.commitGroup(group) }
         if options.hotMemoryBudgetBytes > 0 {
             cutter = HotBudgetCutter { [unowned self] in
-                do throws(StoreError) { try self.cut() } catch {
+                do throws(StoreError) {
+                    try self.cut()
+                    self.maintainer?.trigger()
+                } catch {
                     // A failed cut leaves the hot tier as it was; it is retried at the next
                     // trigger and counted.
                     self.statusMutex.withLock { self.cutFailures += 1; self.lastCutError = error.message }
                 }
+            }
+        }
+        if options.retentionIntervalMs > 0 {
+            maintainer = RetentionRunner(intervalMs: options.retentionIntervalMs) { [unowned self] in
+                self.maintainInBackground()
             }
         }
         if case .interval(let ms) = options.fsync, let writer {
@@ -268,7 +287,7 @@ public final class Store: @unchecked Sendable {
         if estimate > StorageLimits.walRecordBytesMax {
             throw StoreError(.batchTooLarge, "the batch needs up to \(estimate) bytes of WAL; one record holds \(StorageLimits.walRecordBytesMax): split it")
         }
-        if let e = statusMutex.withLock({ poisonError }) { throw e }
+        if let e = statusMutex.withLock({ poisonError ?? ingestStop }) { throw e }
         return try committer.submit(PendingWrite(readings: readings, estimatedBytes: estimate))
     }
 
@@ -383,7 +402,11 @@ public final class Store: @unchecked Sendable {
             }
             overBudget = options.hotMemoryBudgetBytes > 0 && hot.memoryBytesEstimate > options.hotMemoryBudgetBytes
         }
-        if overBudget { cutter?.trigger() }
+        if overBudget { cutter?.trigger() } else if writer.rotations != segmentsSeen {
+            // A new WAL segment takes disk space: let the disk budget be checked.
+            segmentsSeen = writer.rotations
+            if options.diskBudget.bytesMax != nil { maintainer?.trigger() }
+        }
         clock = hlcClock
         nextLSN = lastLSN + 1
         var lsn = firstLSN
@@ -436,6 +459,8 @@ public final class Store: @unchecked Sendable {
         }
         if already { return }
         committer?.close()
+        maintainer?.stop()
+        maintainer = nil
         cutter?.stop()
         cutter = nil
         flusher?.stop()

@@ -31,6 +31,9 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
         case closed
         /// The operation needs a writable store.
         case readOnly
+        /// The disk budget is full and the overflow policy is `stop-ingest`: new readings
+        /// are refused until retention or the hub frees space (docs/retention.md).
+        case diskBudgetFull
     }
 
     /// What kind of failure.

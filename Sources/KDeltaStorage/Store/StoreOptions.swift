@@ -23,6 +23,20 @@ public struct StoreOptions: Sendable {
     /// automatic cut off. A crash loses nothing: the versions are in the WAL until the
     /// block and its checkpoint are durable.
     public var hotMemoryBudgetBytes: Int = StorageLimits.hotMemoryBudgetBytesDefault
+    /// Retention rules: which keys keep how much (docs/retention.md). Default: none, every
+    /// version is kept.
+    public var retention: RetentionRules = .none
+    /// The disk budget and what happens when it is full. Default: no budget of our own,
+    /// `stop-ingest` when the disk itself is full.
+    public var diskBudget: DiskBudget = .default
+    /// How far the hub has acknowledged: retention never drops a version after it (only
+    /// the overflow policy may). Default: nothing acknowledged, so retention keeps
+    /// everything until sync exists; `FixedSyncCursor.syncDisabled` when there is no hub.
+    public var syncCursor: any SyncCursor = FixedSyncCursor.nothingAcknowledged
+    /// How often the background retention pass runs, in milliseconds (it also runs after
+    /// each cut). Default 60,000; 0 turns the background pass off (`Store.applyRetention()`
+    /// still runs it on demand).
+    public var retentionIntervalMs: Int = StorageLimits.retentionIntervalMsDefault
     /// Open for reading only: no lock is taken for writing, nothing is repaired or written.
     public var readOnly: Bool = false
     /// Where wall-clock time comes from. Default: the system clock.

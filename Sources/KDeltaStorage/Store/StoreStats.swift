@@ -33,6 +33,23 @@ public struct StoreStats: Sendable {
     public var blockVersions: Int = 0
     public var blocks: Int = 0
     public var blockBytes: Int64 = 0
+    /// Rollups stored (in rollup blocks), the rollup blocks and their bytes.
+    public var rollups: Int = 0
+    public var rollupBlocks: Int = 0
+    public var rollupBytes: Int64 = 0
+    /// What retention and the overflow policy dropped, summed over series.
+    public var drops = DropCounts()
+    /// Bytes on disk by kind, and the disk budget (nil: none).
+    public var disk = DiskUsage(walBytes: 0, blockBytes: 0, rollupBytes: 0, metadataBytes: 0)
+    public var diskBudgetBytes: Int64? = nil
+    /// Why ingest is refused (disk budget full under stop-ingest), if it is.
+    public var ingestStopped: String? = nil
+    /// Background maintenance since open: retention passes, compactions, failures and the
+    /// last failure's message.
+    public var retentionPasses = 0
+    public var compactions = 0
+    public var maintenanceFailures = 0
+    public var lastMaintenanceError: String? = nil
     /// Per series, in key order.
     public var series: [SeriesStats] = []
 }
@@ -45,6 +62,13 @@ public struct SeriesStats: Sendable, Equatable {
     public var blockVersions: Int
     /// Bytes of its chunks in block files.
     public var blockBytes: Int64
+    /// The first seq still kept.
+    public var firstSeq: UInt64 = 1
+    /// Rollups stored for it, and their bytes.
+    public var rollups: Int = 0
+    public var rollupBytes: Int64 = 0
+    /// What was dropped, by reason.
+    public var drops = DropCounts()
 }
 
 extension Store {
@@ -53,12 +77,20 @@ extension Store {
         let (keys, hotVersions, memory, series) = state.withReadLock { () -> (Int, Int, Int, [SeriesStats]) in
             let series = hot.series.map { s in
                 SeriesStats(key: s.key, hotVersions: s.count, blockVersions: s.totalCount - s.count,
-                            blockBytes: s.chunks.reduce(Int64(0)) { $0 + Int64($1.entry.length) })
+                            blockBytes: s.chunks.reduce(Int64(0)) { $0 + Int64($1.entry.length) },
+                            firstSeq: s.firstSeq,
+                            rollups: s.rollupChunks.reduce(0) { $0 + $1.entry.count },
+                            rollupBytes: s.rollupChunks.reduce(Int64(0)) { $0 + Int64($1.entry.length) },
+                            drops: s.drops)
             }
             return (hot.series.filter { $0.totalCount > 0 }.count, hot.versionCount, hot.memoryBytes, series)
         }
         let blockVersions = series.reduce(0) { $0 + $1.blockVersions }
-        let (blocks, blockBytes) = cutMutex.withLock { (manifest.blocks.count, manifest.blocks.reduce(Int64(0)) { $0 + $1.bytes }) }
+        let (blocks, blockBytes, rollupBlocks, rollupBytes) = cutMutex.withLock { () -> (Int, Int64, Int, Int64) in
+            let v = manifest.blocks.filter { $0.level != BlockFormat.levelRollup }
+            let r = manifest.blocks.filter { $0.level == BlockFormat.levelRollup }
+            return (v.count, v.reduce(Int64(0)) { $0 + $1.bytes }, r.count, r.reduce(Int64(0)) { $0 + $1.bytes })
+        }
         let versions = hotVersions + blockVersions
         let counters = committerCounters
         var segments = 0
@@ -73,7 +105,8 @@ extension Store {
                 }
             }
         }
-        return StoreStats(
+        let (maintenance, stopped) = statusMutex.withLock { (self.maintenance, ingestStop?.message) }
+        var result = StoreStats(
             keys: keys, versions: versions, nextLSN: nextLSNForStats, durableLSN: durableLSN,
             walSegments: segments, walBytes: bytes, memoryBytes: memory,
             groupCommits: counters.groups, readingsCommitted: counters.readings, fsyncs: fsyncCount,
@@ -81,5 +114,18 @@ extension Store {
             fsync: options.fsync, poisoned: poisonedBy?.message,
             hotVersions: hotVersions, blockVersions: blockVersions, blocks: blocks, blockBytes: blockBytes,
             series: series.sorted { $0.key < $1.key })
+        result.rollups = series.reduce(0) { $0 + $1.rollups }
+        result.rollupBlocks = rollupBlocks
+        result.rollupBytes = rollupBytes
+        result.drops = series.reduce(DropCounts()) { $0 + $1.drops }
+        result.disk = diskUsage()
+        if writer == nil { result.disk.walBytes = bytes }
+        result.diskBudgetBytes = options.diskBudget.bytesMax?.bytes
+        result.ingestStopped = stopped
+        result.retentionPasses = maintenance.retentionPasses
+        result.compactions = maintenance.compactions
+        result.maintenanceFailures = maintenance.failures
+        result.lastMaintenanceError = maintenance.lastError
+        return result
     }
 }

@@ -24,11 +24,17 @@ struct TierLookup {
     }
 
     func version(seq: UInt64) throws(StoreError) -> Version? {
+        guard seq >= series.firstSeq else { return nil }
         if let i = series.index(ofSeq: seq) { return series.version(at: i) }
         guard let k = chunkIndex(holdingSeq: seq) else { return nil }
         let r = try chunks[k].reader()
         let p = Int(seq - r.entry.firstSeq)
         return try r.versions(p..<(p + 1), hasher: VersionHasher()).first
+    }
+
+    /// The first position of `e` still kept (retention may have dropped the ones before).
+    private func firstLive(_ e: ChunkEntry) -> Int {
+        Int(max(e.firstSeq, series.firstSeq) - e.firstSeq)
     }
 
     private func chunkIndex(holdingSeq seq: UInt64) -> Int? {
@@ -54,7 +60,7 @@ struct TierLookup {
             }
             guard lo > 0 else { return nil }
             let r = try chunks[lo - 1].reader()
-            guard let p = try r.indexAtOrBeforeTime(t) else { return nil }
+            guard let p = try r.indexAtOrBeforeTime(t), r.entry.firstSeq + UInt64(p) >= series.firstSeq else { return nil }
             return try r.versions(p..<(p + 1), hasher: VersionHasher()).first
         }
         // Back-filled times: the greatest (time, seq) at or before t over every tier.
@@ -66,7 +72,14 @@ struct TierLookup {
         for c in chunks.reversed() where c.entry.minTimeMs <= t {
             if let b = best, c.entry.maxTimeMs < b.time { continue }
             let r = try c.reader()
-            guard let p = try r.indexAtOrBeforeTime(t) else { continue }
+            guard var p = try r.indexAtOrBeforeTime(t) else { continue }
+            let live = firstLive(r.entry)
+            if p < live {
+                // The answer was dropped by retention: the best live one in this chunk.
+                let times = try r.times(live..<r.count)
+                guard let k = times.indices.filter({ times[$0] <= t }).max(by: { (times[$0], $0) < (times[$1], $1) }) else { continue }
+                p = live + k
+            }
             let time = try r.times(p..<(p + 1))[0]
             let seq = r.entry.firstSeq + UInt64(p)
             if let b = best, (time, seq) <= (b.time, b.seq) { continue }
@@ -87,7 +100,7 @@ struct TierLookup {
         }
         guard lo > 0 else { return nil }
         let r = try chunks[lo - 1].reader()
-        guard let p = try r.indexAtOrBefore(hlc) else { return nil }
+        guard let p = try r.indexAtOrBefore(hlc), p >= firstLive(r.entry) else { return nil }
         return try r.versions(p..<(p + 1), hasher: VersionHasher()).first
     }
 
@@ -105,6 +118,7 @@ struct TierLookup {
                 lo = min(lo, p)
                 hi = max(hi, p + 1)
             }
+            lo = max(lo, firstLive(c.entry))
             if lo < hi {
                 out.append(contentsOf: try r.versions(lo..<hi, hasher: hasher).filter { $0.timeMs >= from && $0.timeMs < to })
             }

@@ -9,6 +9,8 @@ enum TierRecovery {
         var versions = 0
         var orphansRemoved: [String] = []
         var damaged: [String] = []
+        /// Series the catalog lists.
+        var catalogSeries = 0
     }
 
     /// Restores every catalogued series with its chunks into `hot`, checking that each
@@ -32,9 +34,10 @@ enum TierRecovery {
         let catalog = try Catalog.decode(bytes, path: catalogPath)
         for e in catalog.entries {
             let s = Series(id: e.seriesID, key: e.key)
-            s.restore(firstSeq: e.firstSeq, nextSeq: e.nextSeq, lastID: e.lastID)
+            s.restore(firstSeq: e.firstSeq, nextSeq: e.nextSeq, lastID: e.lastID, drops: e.drops, rollupFloorMs: e.rollupFloorMs)
             hot.addSeries(s)
         }
+        result.catalogSeries = catalog.entries.count
         var chunksBySeries: [[ChunkRef]] = Array(repeating: [], count: catalog.entries.count)
         for ref in manifest.blocks {
             let block = try BlockFile.open(fs: fs, directory: blocksDir, number: ref.number, storeID: manifest.storeID, expectedBytes: ref.bytes)
@@ -43,8 +46,12 @@ enum TierRecovery {
                 guard Int(e.seriesID) < chunksBySeries.count, catalog.entries[Int(e.seriesID)].key == e.key else {
                     throw StoreError(.corruptFile, "block file \(block.path) holds a chunk of series \(e.seriesID) (\(e.key)) that the catalog \(catalogPath) does not list; the two do not belong together.", file: block.path, offset: e.offset)
                 }
+                if e.isRollup {
+                    let s = hot.series[Int(e.seriesID)]
+                    if e.maxTimeMs >= s.rollupFloorMs { s.attachRollups(ChunkRef(block: block, index: i)) }
+                    continue
+                }
                 chunksBySeries[Int(e.seriesID)].append(ChunkRef(block: block, index: i))
-                result.versions += e.count
                 hot.restoreMaxHLC(e.lastHLC)
             }
         }
@@ -53,11 +60,15 @@ enum TierRecovery {
             let s = hot.series[id]
             let entry = catalog.entries[id]
             chunks.sort { $0.entry.firstSeq < $1.entry.firstSeq }
-            // Chunks that retention has since dropped are not in live blocks; the rest must
-            // cover firstSeq ..< nextSeq without gaps or overlaps.
-            var expected = entry.firstSeq
+            // Chunks that retention has since dropped whole may still sit in a live block
+            // beside other series' chunks; they are skipped. The rest must cover firstSeq
+            // ..< nextSeq without gaps or overlaps; the first may start before firstSeq
+            // (its older versions are dropped but not yet compacted away).
+            chunks.removeAll { $0.entry.lastSeq < entry.firstSeq }
+            var expected = min(entry.firstSeq, chunks.first?.entry.firstSeq ?? entry.firstSeq)
             for c in chunks {
                 let e = c.entry
+                result.versions += Int(e.firstSeq + UInt64(e.count) - max(e.firstSeq, entry.firstSeq))
                 guard e.firstSeq == expected else {
                     throw StoreError(.corruptFile, "series \(s.key): block \(c.block.path) holds seq \(e.firstSeq)...\(e.lastSeq) where seq \(expected) was next; blocks are missing or overlap. Restore the data directory from a backup.", file: c.block.path, offset: e.offset)
                 }
