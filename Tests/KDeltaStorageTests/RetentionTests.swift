@@ -218,3 +218,127 @@ import Testing
         try reopened.close()
     }
 }
+
+/// Rollup blocks merge once there are enough of them; the rollups read the same.
+@Suite struct RollupCompactionTests {
+    @Test func manyRollupBlocksMergeIntoOneThatReadsTheSame() throws {
+        let dir = TemporaryDirectory("rollup-merge")
+        defer { dir.remove() }
+        let hour: Int64 = 3_600_000
+        let clock = ManualClock(RetentionTests.base)
+        let policy = try RetentionPolicy(downsample: try RetentionDownsampling(afterMs: hour, everyMs: 60_000))
+        let opts = RetentionTests.options([try RetentionTests.rule("#", policy)], clock: clock)
+        let keys = [try Key("m/a"), try Key("m/b")]
+        let store = try TestStore.open(directory: dir.path, options: opts)
+        // Ten passes, each an hour apart, each rolling up the hour before the last.
+        for pass in 0..<10 {
+            for k in keys { try RetentionTests.write(store, k, 360, start: RetentionTests.base + Int64(pass) * hour, stepMs: 10_000) }
+            clock.set(RetentionTests.base + Int64(pass + 2) * hour)
+            try store.applyRetention()
+        }
+        #expect(store.stats().rollupBlocks >= StorageLimits.compactWarmBlocksMin)
+        let before = try keys.map { try store.rollups($0, fromMs: Int64.min, toMs: Int64.max) }
+        #expect(before.allSatisfy { $0.count == 10 * 60 })
+        let c = try store.compactBlocks()
+        #expect(c.blockWritten != nil)
+        #expect(store.stats().rollupBlocks == 1)
+        #expect(try keys.map { try store.rollups($0, fromMs: Int64.min, toMs: Int64.max) } == before)
+        try store.close()
+        let reopened = try TestStore.open(directory: dir.path, options: opts)
+        #expect(try keys.map { try reopened.rollups($0, fromMs: Int64.min, toMs: Int64.max) } == before)
+        try reopened.close()
+    }
+}
+
+/// The disk budget: `stop-ingest` refuses new readings and loses nothing; `drop-oldest`
+/// makes room by dropping the oldest versions, counted as overflow, even unacknowledged.
+@Suite struct DiskBudgetTests {
+    static func options(budget: Int64, overflow: OverflowPolicy) -> StoreOptions {
+        var o = StoreOptions()
+        o.hotMemoryBudgetBytes = 0
+        o.walSegmentBytes = 64 * 1024
+        o.retentionIntervalMs = 0
+        o.diskBudget = DiskBudget(bytesMax: ByteSize(bytes: budget), overflow: overflow)
+        o.clock = ManualClock(RetentionTests.base)
+        return o
+    }
+
+    /// Random-ish readings that do not compress to nothing.
+    static func fill(_ store: Store, keys: [Key], rounds: Int, from: Int = 0) throws {
+        var g = RandomReadings(seed: 77 + UInt64(from))
+        for r in from..<(from + rounds) {
+            var batch: [Reading] = []
+            for (i, k) in keys.enumerated() {
+                for j in 0..<50 {
+                    batch.append(Reading(key: k, value: .double(Double(g.next(1_000_000)) / 7), sourceTimeMs: RetentionTests.base + Int64(r * 50 + j) * 1000 + Int64(i)))
+                }
+            }
+            try store.putBatch(batch)
+        }
+    }
+
+    @Test func stopIngestRefusesNewReadingsAndKeepsEverything() throws {
+        let dir = TemporaryDirectory("budget-stop")
+        defer { dir.remove() }
+        let keys = [try Key("s/a"), try Key("s/b")]
+        let opts = Self.options(budget: 200 * 1024, overflow: .stopIngest)
+        let store = try TestStore.open(directory: dir.path, options: opts)
+        var stoppedAt: Int? = nil
+        for round in 0..<400 where stoppedAt == nil {
+            try Self.fill(store, keys: keys, rounds: 1, from: round)
+            try store.enforceDiskBudget()
+            if store.stats().ingestStopped != nil { stoppedAt = round }
+        }
+        let round = try #require(stoppedAt, "the budget was never reached")
+        let stored = store.stats().versions
+        #expect(stored == (round + 1) * 100)
+        do {
+            try store.put(keys[0], .double(1))
+            Issue.record("a put past a full budget was accepted")
+        } catch {
+            #expect(error.code == .diskBudgetFull)
+            #expect(error.message.contains("disk budget") && error.message.contains("stop-ingest"))
+        }
+        #expect(store.stats().drops.isZero, "stop-ingest drops nothing")
+        #expect(store.diskUsage().total > 200 * 1024)
+        #expect(store.verify().isIntact)
+        try store.close()
+        // A larger budget lets ingest resume.
+        let roomier = try TestStore.open(directory: dir.path, options: Self.options(budget: 100 * 1024 * 1024, overflow: .stopIngest))
+        try roomier.enforceDiskBudget()
+        try roomier.put(keys[0], .double(1))
+        #expect(roomier.stats().versions == stored + 1)
+        try roomier.close()
+    }
+
+    @Test func dropOldestMakesRoomAndCountsWhatItDropped() throws {
+        let dir = TemporaryDirectory("budget-drop")
+        defer { dir.remove() }
+        let keys = [try Key("s/a"), try Key("s/b")]
+        let budget: Int64 = 300 * 1024
+        let opts = Self.options(budget: budget, overflow: .dropOldest)
+        let store = try TestStore.open(directory: dir.path, options: opts)
+        for round in 0..<300 {
+            try Self.fill(store, keys: keys, rounds: 1, from: round)
+            if round % 10 == 9 { try store.enforceDiskBudget() }
+        }
+        let usage = try store.enforceDiskBudget()
+        #expect(usage.total <= budget)
+        let s = store.stats()
+        #expect(s.ingestStopped == nil)
+        #expect(s.drops.overflow > 0, "nothing acknowledged, yet drop-oldest dropped: the overflow policy's price")
+        #expect(s.drops.overflow + UInt64(s.versions) == 300 * 100, "every version is either kept or counted as dropped")
+        for k in keys {
+            let range = try #require(store.seqRange(k))
+            #expect(range.upperBound == 15_000, "the newest versions stay")
+            #expect(range.lowerBound > 1, "the oldest went")
+        }
+        #expect(store.verify().isIntact)
+        try store.put(keys[0], .double(1))
+        try store.close()
+        let reopened = try TestStore.open(directory: dir.path, options: opts)
+        #expect(reopened.stats().drops.overflow == s.drops.overflow)
+        #expect(reopened.verify().isIntact)
+        try reopened.close()
+    }
+}
