@@ -46,7 +46,7 @@ let package = Package(
         .executableTarget(
             name: "kdelta-edge",
             dependencies: [
-                "KDeltaStorage", "KDeltaIngest",
+                "KDeltaStorage", "KDeltaIngest", "KDeltaConfig",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(

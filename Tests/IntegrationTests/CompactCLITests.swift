@@ -32,6 +32,75 @@ import Testing
         #expect(stats["hotVersions"] as? Int == 0)
         #expect((stats["blockBytes"] as? Int ?? 0) > 0)
         r = try cli.run(["compact"])
-        #expect(r.stdout.contains("nothing to compact"))
+        #expect(r.stdout.contains("nothing to cut"))
+    }
+}
+
+/// `--config` applies the configuration's retention rules: `compact` drops what they let
+/// go and `stats` shows the drops by series and reason; a bad file is refused with its line.
+@Suite struct RetentionCLITests {
+    @Test func compactAppliesTheConfiguredRetentionAndStatsCountsTheDrops() throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        let cli = CLIRunner(dataDir: dir.path + "/data")
+        let config = dir.path + "/edge.yaml"
+        try """
+            storage:
+              retention:
+                - match: "sensors/+/temp"
+                  keep-last: 100
+                - match: "meters/#"
+                  downsample-after: 1d
+                  every: 1h
+            sync:
+              enabled: false
+
+            """.write(toFile: config, atomically: true, encoding: .utf8)
+        let csv = dir.path + "/r.csv"
+        var text = "key,value,time\n"
+        // Two days of readings a minute, in 2024: old enough for every rule.
+        for i in 0..<2880 {
+            let t = 1_714_564_800_000 + Int64(i) * 60_000
+            text += "sensors/a/temp,\(Double(i % 300) / 10),\(t)\nmeters/house,\(i),\(t)\nsensors/a/door,\(i % 2 == 0),\(t)\n"
+        }
+        try text.write(toFile: csv, atomically: true, encoding: .utf8)
+        var r = try cli.run(["put", "--config", config, "--batch", csv])
+        #expect(r.status == 0, "\(r.stderr)")
+        r = try cli.run(["compact", "--config", config, "--json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let report = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any]
+        let retention = try #require(report["retention"] as? [String: Any])
+        #expect(retention["retention"] as? Int == 2880 - 100)
+        #expect(retention["downsampled"] as? Int == 2879, "every meter reading but the newest is rolled up")
+        #expect((retention["rollupsWritten"] as? Int ?? 0) == 48)
+
+        r = try cli.run(["stats", "--config", config, "--json"])
+        let stats = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any]
+        let series = try #require(stats["series"] as? [[String: Any]])
+        let temp = try #require(series.first { $0["key"] as? String == "sensors/a/temp" })
+        #expect((temp["drops"] as? [String: Any])?["retention"] as? Int == 2780)
+        #expect(temp["firstSeq"] as? Int == 2781)
+        let door = try #require(series.first { $0["key"] as? String == "sensors/a/door" })
+        #expect((door["drops"] as? [String: Any])?["retention"] as? Int == 0, "no rule matches the door: kept")
+        #expect(stats["rollups"] as? Int == 48)
+        r = try cli.run(["stats", "--config", config])
+        #expect(r.stdout.contains("sensors/a/temp  2780 by retention"), "\(r.stdout)")
+        r = try cli.run(["log", "sensors/a/temp", "--limit", "1000", "--json"])
+        let log = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8))
+        #expect((log as? [Any])?.count ?? (log as? [String: Any]).map { ($0["versions"] as? [Any])?.count ?? -1 } == 100, "\(r.stdout.prefix(200))")
+        r = try cli.run(["verify"])
+        #expect(r.status == 0, "\(r.stdout) \(r.stderr)")
+    }
+
+    @Test func aBadConfigurationFileIsRefusedWithItsLine() throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        let cli = CLIRunner(dataDir: dir.path + "/data")
+        let config = dir.path + "/edge.yaml"
+        try "storage:\n  retention:\n    - match: \"a/#\"\n      keep-lst: 5\n".write(toFile: config, atomically: true, encoding: .utf8)
+        let r = try cli.run(["put", "--config", config, "a/b", "1"])
+        #expect(r.status != 0)
+        #expect(r.stderr.contains("edge.yaml:4"), "\(r.stderr)")
+        #expect(r.stderr.contains("keep-last"), "did you mean: \(r.stderr)")
     }
 }

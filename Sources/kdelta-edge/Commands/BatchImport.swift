@@ -71,7 +71,7 @@ struct BatchImport {
         } else if checkOnly {
             print("checked \(readings) readings in \(path): all valid (nothing stored)")
         } else {
-            print("stored \(readings) readings from \(path) in \(Value.formatDouble((seconds * 1000).rounded() / 1000)) s (\(rate) readings/s), LSN \(firstLSN.map(String.init) ?? "-")-\(lastLSN), fsync \(write.fsync)")
+            print("stored \(readings) readings from \(path) in \(Value.formatDouble((seconds * 1000).rounded() / 1000)) s (\(rate) readings/s), LSN \(firstLSN.map(String.init) ?? "-")-\(lastLSN), fsync \(store?.options.fsync.description ?? "-")")
         }
     }
 }

@@ -2,15 +2,17 @@ import ArgumentParser
 import KDeltaModel
 import KDeltaStorage
 
-/// `kdelta-edge compact`: cut the hot tier into a block and checkpoint now.
+/// `kdelta-edge compact`: cut the hot tier into a block and checkpoint now, then apply
+/// retention and merge blocks that are due, as the daemon's background pass does.
 struct CompactCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "compact",
-        abstract: "Move every version held in memory into a compressed block file and remove the WAL before it.",
+        abstract: "Move every version held in memory into a compressed block file, apply retention and merge blocks.",
         discussion: """
-            The daemon does this by itself when the hot tier reaches its memory budget; run it
-            by hand before copying a data directory, or to see the block format's size on your
-            data. A crash at any step leaves the store as it was before or after.
+            The daemon does this by itself when the hot tier reaches its memory budget and
+            about once a minute; run it by hand before copying a data directory, or to see the
+            block format's size on your data. Retention follows the rules of --config
+            (docs/retention.md). A crash at any step leaves the store as it was before or after.
             """)
 
     @OptionGroup var location: StoreLocation
@@ -19,7 +21,19 @@ struct CompactCommand: ParsableCommand {
     func run() throws {
         let store = try location.openForWriting(write)
         let r: CutReport
-        do { r = try store.cut() } catch { throw failure(error) }
+        let retention: RetentionReport
+        var merges: [CompactionReport] = []
+        do throws(StoreError) {
+            r = try store.cut()
+            retention = try store.applyRetention()
+            while merges.count < 64 {
+                let m = try store.compactBlocks()
+                if m.blockWritten == nil { break }
+                merges.append(m)
+            }
+            try store.enforceDiskBudget()
+        } catch { throw failure(error) }
+        let stopped = store.stats().ingestStopped
         do { try store.close() } catch { throw failure(error) }
         if location.json {
             print(JSONValue.object([
@@ -30,16 +44,36 @@ struct CompactCommand: ParsableCommand {
                 ("checkpointLSN", .int(Int64(r.checkpointLSN))),
                 ("walSegmentsRemoved", .int(Int64(r.walSegmentsRemoved))),
                 ("hotBytesBefore", .int(Int64(r.hotBytesBefore))), ("hotBytesAfter", .int(Int64(r.hotBytesAfter))),
+                ("retention", DropsOutput.json(retention.dropped, extra: [
+                    ("rollupsWritten", .int(Int64(retention.rollupsWritten))),
+                    ("blocksRemoved", .int(Int64(retention.blocksRemoved))),
+                    ("bytesWritten", .int(retention.bytesWritten)), ("bytesFreed", .int(retention.bytesFreed)),
+                ])),
+                ("merges", .array(merges.map { m in
+                    .object([
+                        ("block", .int(Int64(m.blockWritten ?? 0))), ("blocksMerged", .int(Int64(m.blocksMerged))),
+                        ("itemsWritten", .int(Int64(m.itemsWritten))), ("deadVersionsRemoved", .int(Int64(m.deadVersionsRemoved))),
+                        ("bytesRead", .int(m.bytesRead)), ("bytesWritten", .int(m.bytesWritten)),
+                    ])
+                })),
+                ("ingestStopped", stopped.map { .string($0) } ?? .null),
             ]).canonicalText)
             return
         }
-        guard let block = r.blockNumber else {
-            print("nothing to compact: no versions in memory (checkpoint at LSN \(r.checkpointLSN))")
-            return
+        if let block = r.blockNumber {
+            let perVersion = Double(r.blockBytes) / Double(max(1, r.versions))
+            print("block \(block): \(r.versions) versions of \(r.series) series, \(r.blockBytes) bytes (\(String(format2: perVersion)) per version, version ids and clocks included)")
+            print("checkpoint at LSN \(r.checkpointLSN); removed \(r.walSegmentsRemoved) WAL segment(s); memory \(r.hotBytesBefore) -> \(r.hotBytesAfter) bytes")
+        } else {
+            print("nothing to cut: no versions in memory (checkpoint at LSN \(r.checkpointLSN))")
         }
-        let perVersion = Double(r.blockBytes) / Double(max(1, r.versions))
-        print("block \(block): \(r.versions) versions of \(r.series) series, \(r.blockBytes) bytes (\(String(format2: perVersion)) per version, version ids and clocks included)")
-        print("checkpoint at LSN \(r.checkpointLSN); removed \(r.walSegmentsRemoved) WAL segment(s); memory \(r.hotBytesBefore) -> \(r.hotBytesAfter) bytes")
+        if !retention.dropped.isZero || retention.rollupsWritten > 0 {
+            print("retention: dropped \(DropsOutput.text(retention.dropped)); \(retention.rollupsWritten) rollups written, \(retention.blocksRemoved) block file(s) removed")
+        }
+        for m in merges {
+            print("merged \(m.blocksMerged) blocks into block \(m.blockWritten ?? 0): \(m.itemsWritten) kept, \(m.deadVersionsRemoved) dropped versions left out, \(m.bytesRead) -> \(m.bytesWritten) bytes")
+        }
+        if let stopped { print("disk budget: \(stopped)") }
     }
 }
 

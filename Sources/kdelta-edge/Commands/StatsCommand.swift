@@ -22,10 +22,17 @@ struct StatsCommand: ParsableCommand {
                 ("memoryBytesPerVersion", s.versions > 0 ? .double(Double(s.memoryBytes) / Double(s.versions)) : .null),
                 ("hotVersions", .int(Int64(s.hotVersions))), ("blockVersions", .int(Int64(s.blockVersions))),
                 ("blocks", .int(Int64(s.blocks))), ("blockBytes", .int(s.blockBytes)),
+                ("rollups", .int(Int64(s.rollups))), ("rollupBlocks", .int(Int64(s.rollupBlocks))), ("rollupBytes", .int(s.rollupBytes)),
+                ("drops", DropsOutput.json(s.drops)),
+                ("diskBytes", .int(s.disk.total)),
+                ("diskBudgetBytes", s.diskBudgetBytes.map { .int($0) } ?? .null),
                 ("series", .array(s.series.map { x in
                     JSONValue.object([
                         ("key", .string(x.key.rawValue)), ("hotVersions", .int(Int64(x.hotVersions))),
                         ("blockVersions", .int(Int64(x.blockVersions))), ("blockBytes", .int(x.blockBytes)),
+                        ("firstSeq", .int(Int64(x.firstSeq))),
+                        ("rollups", .int(Int64(x.rollups))), ("rollupBytes", .int(x.rollupBytes)),
+                        ("drops", DropsOutput.json(x.drops)),
                     ])
                 })),
                 ("openMs", .double(r.durationMs)),
@@ -38,7 +45,13 @@ struct StatsCommand: ParsableCommand {
         print("versions        \(s.versions) (next LSN \(s.nextLSN))")
         print("hot (memory)    \(s.hotVersions) versions")
         print("warm (blocks)   \(s.blockVersions) versions in \(s.blocks) block files, \(s.blockBytes) bytes on disk")
+        print("rollups         \(s.rollups) in \(s.rollupBlocks) block files, \(s.rollupBytes) bytes on disk")
         print("WAL             \(s.walSegments) segments, \(s.walBytes) bytes on disk")
+        print("disk            \(s.disk.total) bytes\(s.diskBudgetBytes.map { " of a \($0)-byte budget" } ?? " (no budget)")")
+        print("dropped         \(DropsOutput.text(s.drops))")
+        for x in s.series where !x.drops.isZero {
+            print("  \(x.key)  \(DropsOutput.text(x.drops)); kept from seq \(x.firstSeq)")
+        }
         print("memory          \(s.memoryBytes) bytes (\(s.versions > 0 ? s.memoryBytes / s.versions : 0) per version)")
         print("open took       \(Int(r.durationMs)) ms")
         for line in r.findings { print("note            \(line)") }

@@ -5,15 +5,20 @@ import KDeltaStorage
 extension StoreLocation {
     /// Opens the store for reading, turning errors into exit codes.
     func openForReading() throws -> Store {
-        var options = StoreOptions()
+        var options: StoreOptions
+        do { options = try StoreOptions(configuration: try configuration()) } catch let e as StoreError { throw failure(e) }
         options.readOnly = true
         do { return try Store.open(directory: directory, options: options) } catch { throw failure(error) }
     }
 
-    /// Opens the store for writing with `--fsync`, reporting what recovery did on stderr.
+    /// Opens the store for writing with the configuration's settings (and `--fsync` over
+    /// them), reporting what recovery did on stderr.
     func openForWriting(_ write: WriteOptions) throws -> Store {
-        var options = StoreOptions()
-        do { options.fsync = try FsyncPolicy(parsing: write.fsync) } catch { throw failure(error) }
+        var options: StoreOptions
+        do { options = try StoreOptions(configuration: try configuration()) } catch let e as StoreError { throw failure(e) }
+        if let text = write.fsync {
+            do { options.fsync = try FsyncPolicy(parsing: text) } catch { throw failure(error) }
+        }
         let store: Store
         do { store = try Store.open(directory: directory, options: options) } catch { throw failure(error) }
         for line in store.recovery.findings { printError("kdelta-edge: \(line)") }
