@@ -342,3 +342,26 @@ import Testing
         try reopened.close()
     }
 }
+
+/// The background pass applies retention by itself, without a call.
+@Suite struct BackgroundRetentionTests {
+    @Test func theBackgroundPassAppliesTheRules() throws {
+        let dir = TemporaryDirectory("retain-background")
+        defer { dir.remove() }
+        let clock = ManualClock(RetentionTests.base + 1_000_000)
+        var opts = RetentionTests.options([try RetentionTests.rule("#", try RetentionPolicy(keepLast: 5))], clock: clock)
+        opts.retentionIntervalMs = 20
+        let key = try Key("k")
+        let store = try TestStore.open(directory: dir.path, options: opts)
+        try RetentionTests.write(store, key, 50, start: RetentionTests.base)
+        var waited = 0
+        while store.versionCount(key) != 5 && waited < 10_000 {
+            sleepMs(10)
+            waited += 10
+        }
+        #expect(store.versionCount(key) == 5, "the background pass never ran")
+        #expect(store.stats().drops.retention == 45)
+        #expect(store.stats().retentionPasses > 0)
+        try store.close()
+    }
+}
