@@ -80,7 +80,7 @@ struct RetentionCommand: ParsableCommand {
     }
 
     private func runOurs(dir: String, start: Int64, ticks: Int, passTicks: Int) throws -> Figures {
-        let clock = SimulatedClock(start)
+        let clock = ManualClock(start)
         var o = StoreOptions()
         o.fsync = .never
         o.hotMemoryBudgetBytes = hotMiB << 20

@@ -101,12 +101,8 @@ extension Store {
     private func mergeVersionBlocks(_ run: [BlockUse]) throws(StoreError) -> CompactionReport {
         var report = CompactionReport()
         let numbers = Set(run.map(\.block.number))
-        let blocksDir = directory + "/" + BlockFormat.directoryName
-        let number = manifest.nextBlockNumber
-        var w = try BlockWriter(fs: fs, directory: blocksDir, storeID: manifest.storeID, number: number, level: BlockFormat.levelCold)
         var written: [(Series, Int)] = []
-        let summary: BlockSummary
-        do throws(StoreError) {
+        let (block, summary) = try writeBlock(level: BlockFormat.levelCold) { (w: inout BlockWriter) throws(StoreError) in
             let hasher = VersionHasher()
             let work = state.withReadLock { hot.series.map { s in (s, s.firstSeq, s.chunks.filter { numbers.contains($0.block.number) }) } }
             for (s, firstSeq, chunks) in work where !chunks.isEmpty {
@@ -132,13 +128,7 @@ extension Store {
                     try w.add(input)
                 }
             }
-            summary = try w.finish()
-            do throws(FileSystemError) { try fs.syncDirectory(blocksDir) } catch { throw StoreError.io(error, while: "syncing \(blocksDir)") }
-        } catch {
-            w.abandon()
-            throw error
         }
-        let block = try BlockFile.open(fs: fs, directory: blocksDir, number: number, storeID: manifest.storeID, expectedBytes: summary.bytes)
         try commitMerge(replacing: numbers, with: block, summary: summary, report: &report) { s, ref in
             s.replaceChunks(inBlocks: numbers, with: ref)
         } chunkIndex: { s in written.first { $0.0 === s }?.1 }
@@ -150,12 +140,8 @@ extension Store {
     private func mergeRollupBlocks(_ blocks: [BlockFile]) throws(StoreError) -> CompactionReport {
         var report = CompactionReport()
         let numbers = Set(blocks.map(\.number))
-        let blocksDir = directory + "/" + BlockFormat.directoryName
-        let number = manifest.nextBlockNumber
-        var w = try BlockWriter(fs: fs, directory: blocksDir, storeID: manifest.storeID, number: number, level: BlockFormat.levelRollup)
         var written: [(Series, Int)] = []
-        let summary: BlockSummary
-        do throws(StoreError) {
+        let (block, summary) = try writeBlock(level: BlockFormat.levelRollup) { (w: inout BlockWriter) throws(StoreError) in
             let work = state.withReadLock { hot.series.map { s in (s, s.rollupFloorMs, s.rollupChunks.filter { numbers.contains($0.block.number) }) } }
             for (s, floorMs, chunks) in work where !chunks.isEmpty {
                 var byInterval: [RollupInterval: Rollup] = [:]
@@ -174,6 +160,24 @@ extension Store {
                 report.itemsWritten += rollups.count
                 try w.add(bytes: bytes, entry: entry)
             }
+        }
+        try commitMerge(replacing: numbers, with: block, summary: summary, report: &report) { s, ref in
+            s.replaceRollupChunks(inBlocks: numbers, with: ref)
+        } chunkIndex: { s in written.first { $0.0 === s }?.1 }
+        return report
+    }
+
+    /// Writes block `manifest.nextBlockNumber` of `level`: `fill` adds its chunks; the file
+    /// is finished, synced with its folder, and opened. On failure the partial file is
+    /// removed. The block is not part of the store until a manifest names it. Under
+    /// `cutMutex`.
+    func writeBlock(level: UInt8, _ fill: (inout BlockWriter) throws(StoreError) -> Void) throws(StoreError) -> (BlockFile, BlockSummary) {
+        let blocksDir = directory + "/" + BlockFormat.directoryName
+        let number = manifest.nextBlockNumber
+        var w = try BlockWriter(fs: fs, directory: blocksDir, storeID: manifest.storeID, number: number, level: level)
+        let summary: BlockSummary
+        do throws(StoreError) {
+            try fill(&w)
             summary = try w.finish()
             do throws(FileSystemError) { try fs.syncDirectory(blocksDir) } catch { throw StoreError.io(error, while: "syncing \(blocksDir)") }
         } catch {
@@ -181,10 +185,7 @@ extension Store {
             throw error
         }
         let block = try BlockFile.open(fs: fs, directory: blocksDir, number: number, storeID: manifest.storeID, expectedBytes: summary.bytes)
-        try commitMerge(replacing: numbers, with: block, summary: summary, report: &report) { s, ref in
-            s.replaceRollupChunks(inBlocks: numbers, with: ref)
-        } chunkIndex: { s in written.first { $0.0 === s }?.1 }
-        return report
+        return (block, summary)
     }
 
     /// Commits a merge: manifest without `numbers` and with the new block (and a new

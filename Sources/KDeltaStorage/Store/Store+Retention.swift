@@ -52,24 +52,16 @@ extension Store {
         var rollupBlock: BlockFile? = nil
         var rollupChunkIndex: [ObjectIdentifier: Int] = [:]
         if plans.contains(where: { !$0.rollups.isEmpty }) {
-            let number = next.nextBlockNumber
-            let blocksDir = directory + "/" + BlockFormat.directoryName
-            var w = try BlockWriter(fs: fs, directory: blocksDir, storeID: manifest.storeID, number: number, level: BlockFormat.levelRollup)
-            let summary: BlockSummary
-            do throws(StoreError) {
+            let (block, summary) = try writeBlock(level: BlockFormat.levelRollup) { (w: inout BlockWriter) throws(StoreError) in
                 for p in plans where !p.rollups.isEmpty {
                     let (bytes, entry) = RollupChunk.encode(seriesID: p.series.id, key: p.series.key, rollups: p.rollups, lsns: p.rolledLSNs ?? 0...0)
                     rollupChunkIndex[ObjectIdentifier(p.series)] = w.chunkCount
                     try w.add(bytes: bytes, entry: entry)
                     report.rollupsWritten += p.rollups.count
                 }
-                summary = try w.finish()
-                do throws(FileSystemError) { try fs.syncDirectory(blocksDir) } catch { throw StoreError.io(error, while: "syncing \(blocksDir)") }
-            } catch {
-                w.abandon()
-                throw error
             }
-            rollupBlock = try BlockFile.open(fs: fs, directory: blocksDir, number: number, storeID: manifest.storeID, expectedBytes: summary.bytes)
+            let number = block.number
+            rollupBlock = block
             next.nextBlockNumber = number + 1
             next.blocks.append(Manifest.BlockRef(number: number, level: summary.level, bytes: summary.bytes))
             report.rollupBlock = number

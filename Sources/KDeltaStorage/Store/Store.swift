@@ -35,10 +35,10 @@ public final class Store: @unchecked Sendable {
     var ingestStop: StoreError? = nil
     private let lock: DirectoryLock?
     let writer: WALWriter?
-    private var cutter: HotBudgetCutter?
-    private var maintainer: RetentionRunner?
+    private var cutter: BackgroundWorker?
+    private var maintainer: BackgroundWorker?
     private var committer: GroupCommitter?
-    private var flusher: IntervalFlusher?
+    private var flusher: BackgroundWorker?
 
     // Owned by the committing leader (one at a time; the committer's mutex orders them),
     // so the dynamic exclusivity check is redundant: it cost ~4 % of the write path.
@@ -240,7 +240,7 @@ public final class Store: @unchecked Sendable {
             queueReadingsMax: options.queueReadingsMax, fullBehavior: options.queueFullBehavior
         ) { [unowned self] group in self.commitGroup(group) }
         if options.hotMemoryBudgetBytes > 0 {
-            cutter = HotBudgetCutter { [unowned self] in
+            cutter = BackgroundWorker(name: "kdelta-cut") { [unowned self] in
                 do throws(StoreError) {
                     try self.cut()
                     self.maintainer?.trigger()
@@ -252,12 +252,12 @@ public final class Store: @unchecked Sendable {
             }
         }
         if options.retentionIntervalMs > 0 {
-            maintainer = RetentionRunner(intervalMs: options.retentionIntervalMs) { [unowned self] in
+            maintainer = BackgroundWorker(name: "kdelta-retain", intervalMs: options.retentionIntervalMs) { [unowned self] in
                 self.maintainInBackground()
             }
         }
         if case .interval(let ms) = options.fsync, let writer {
-            flusher = IntervalFlusher(intervalMs: ms) { [unowned self] in
+            flusher = BackgroundWorker(name: "kdelta-fsync", intervalMs: ms) { [unowned self] in
                 do throws(StoreError) { try writer.sync() } catch { self.poison(error) }
             }
         }
