@@ -59,9 +59,12 @@ let package = Package(
         // acknowledged batch on stdout until it is killed.
         .executableTarget(name: "kdelta-crashwriter", dependencies: ["KDeltaStorage"]),
 
-        .testTarget(name: "KDeltaModelTests", dependencies: ["KDeltaModel"]),
+        // KDeltaStorageTestSupport only for SplitMix64, the seeded generator every test target shares.
+        .testTarget(name: "KDeltaModelTests", dependencies: ["KDeltaModel", "KDeltaStorageTestSupport"]),
         // Fixtures are read through #filePath, not bundled as resources.
-        .testTarget(name: "KDeltaCodecTests", dependencies: ["KDeltaCodec", "SensorDatasets"], exclude: ["Fixtures"]),
+        .testTarget(
+            name: "KDeltaCodecTests", dependencies: ["KDeltaCodec", "SensorDatasets", "KDeltaStorageTestSupport"],
+            exclude: ["Fixtures"]),
         // KDeltaStorage only to check that config bounds agree with StorageLimits and that
         // every fsync setting the file accepts is one FsyncPolicy(parsing:) accepts.
         .testTarget(name: "KDeltaConfigTests", dependencies: ["KDeltaConfig", "KDeltaModel", "KDeltaStorage"]),

@@ -1,4 +1,5 @@
 import KDeltaCodec
+import KDeltaStorageTestSupport
 import Testing
 
 /// BoolColumn: runs and noise round-trip; ranges equal slices; a rarely changing state
@@ -13,7 +14,7 @@ import Testing
     }
 
     @Test func randomRunsAndNoiseRoundTrip() {
-        var random = SeededRandom(seed: 20)
+        var random = SplitMix64(seed: 20)
         var runs: [Bool] = []
         var v = false
         while runs.count < 10_000 {
@@ -32,7 +33,7 @@ import Testing
     }
 
     @Test func rangesEqualSlicesOfTheWholeDecode() {
-        var random = SeededRandom(seed: 21)
+        var random = SplitMix64(seed: 21)
         let values = (0..<700).map { i in i % 50 < 20 ? true : Bool.random(using: &random) }
         ColumnChecks.rangesMatch(BoolCoding.self, values, ranges: ColumnChecks.ranges(count: values.count, random: &random))
     }
@@ -40,7 +41,7 @@ import Testing
     @Test func corruptAndTruncatedColumnsThrowOrDecodeButNeverCrash() {
         let values = (0..<300).map { ($0 / 7) % 3 == 0 }
         ColumnChecks.corruptionIsCaught(BoolCoding.self, values)
-        var random = SeededRandom(seed: 22)
+        var random = SplitMix64(seed: 22)
         ColumnChecks.corruptionIsCaught(BoolCoding.self, (0..<200).map { _ in Bool.random(using: &random) })
     }
 }

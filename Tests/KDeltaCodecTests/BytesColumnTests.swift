@@ -1,10 +1,11 @@
 import KDeltaCodec
+import KDeltaStorageTestSupport
 import Testing
 
 /// BytesColumn: strings and JSON documents round-trip through zstd; ranges equal slices;
 /// corrupt zstd frames are refused.
 @Suite struct BytesColumnTests {
-    static func documents(_ n: Int, random: inout SeededRandom) -> [[UInt8]] {
+    static func documents(_ n: Int, random: inout SplitMix64) -> [[UInt8]] {
         (0..<n).map { i in
             let t = 20 + Int.random(in: 0..<100, using: &random)
             return Array("{\"temperature\":\(t).\(i % 10),\"humidity\":\(40 + i % 7),\"battery\":\"ok\"}".utf8)
@@ -20,7 +21,7 @@ import Testing
     }
 
     @Test func documentsAndRandomBytesRoundTrip() throws {
-        var random = SeededRandom(seed: 30)
+        var random = SplitMix64(seed: 30)
         let docs = Self.documents(1_000, random: &random)
         ColumnChecks.roundTrips(BytesCoding.self, docs, "JSON documents")
         let (_, bytes) = try BytesCoding.roundTrip(docs)
@@ -32,13 +33,13 @@ import Testing
     }
 
     @Test func rangesEqualSlicesOfTheWholeDecode() {
-        var random = SeededRandom(seed: 31)
+        var random = SplitMix64(seed: 31)
         let docs = Self.documents(500, random: &random)
         ColumnChecks.rangesMatch(BytesCoding.self, docs, ranges: ColumnChecks.ranges(count: docs.count, random: &random))
     }
 
     @Test func corruptAndTruncatedColumnsThrowOrDecodeButNeverCrash() {
-        var random = SeededRandom(seed: 32)
+        var random = SplitMix64(seed: 32)
         ColumnChecks.corruptionIsCaught(BytesCoding.self, Self.documents(200, random: &random))
         let words = (0..<150).map { i in Array((i % 3 == 0 ? "open" : "closed").utf8) }
         ColumnChecks.corruptionIsCaught(BytesCoding.self, words)

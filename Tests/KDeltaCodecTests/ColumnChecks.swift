@@ -1,4 +1,5 @@
 import KDeltaCodec
+import KDeltaStorageTestSupport
 import Testing
 
 /// The checks every column codec must pass, written once (see `ColumnCoding`).
@@ -40,7 +41,7 @@ enum ColumnChecks {
 
     /// Ranges to check on a column of `count` values: every single value near frame
     /// edges, whole frames, spans across frames, the empty range and everything.
-    static func ranges(count: Int, random: inout SeededRandom) -> [Range<Int>] {
+    static func ranges(count: Int, random: inout SplitMix64) -> [Range<Int>] {
         var out: [Range<Int>] = [0..<0, 0..<count]
         for edge in stride(from: 0, through: count, by: 128) {
             for i in [edge - 1, edge, edge + 1] where i >= 0 && i < count { out.append(i..<(i + 1)) }

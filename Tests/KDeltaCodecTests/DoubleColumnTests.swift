@@ -1,4 +1,5 @@
 import KDeltaCodec
+import KDeltaStorageTestSupport
 import Testing
 
 /// DoubleColumn: every bit pattern round-trips (NaN payloads, infinities, -0.0,
@@ -26,7 +27,7 @@ import Testing
     }
 
     @Test func mixedDecimalAndNonDecimalFramesRoundTrip() {
-        var random = SeededRandom(seed: 40)
+        var random = SplitMix64(seed: 40)
         var values: [Double] = []
         for i in 0..<3_000 {
             let decimal = Double(Int.random(in: -5_000...5_000, using: &random)) / 100
@@ -75,7 +76,7 @@ import Testing
     /// appliances dataset ("46.6933333333333" = 140.08 / 3): rational frames code their
     /// numerators, a few bits each instead of the 40 their scale-13 integers would need.
     @Test func averagesPrintedWithFifteenDigitsCostFewBytes() throws {
-        var random = SeededRandom(seed: 44)
+        var random = SplitMix64(seed: 44)
         var sum = 14_000
         var values: [Double] = []
         for i in 0..<6_400 {
@@ -111,7 +112,7 @@ import Testing
     /// The same averages around 10, where the printed decimals change from 14 to 13:
     /// significant-digit frames give each value its own scale.
     @Test func averagesCrossingAPowerOfTenCostFewBytes() throws {
-        var random = SeededRandom(seed: 45)
+        var random = SplitMix64(seed: 45)
         var sum = 3_000
         let values = (0..<3_200).map { _ -> Double in
             sum = min(3_250, max(2_750, sum + Int.random(in: -4...4, using: &random)))
@@ -125,7 +126,7 @@ import Testing
     }
 
     @Test func shortDecimalSeriesCostFewBitsPerValue() throws {
-        var random = SeededRandom(seed: 41)
+        var random = SplitMix64(seed: 41)
         var t = 2_150
         let values = (0..<12_800).map { _ -> Double in
             t += Int.random(in: -2...2, using: &random)
@@ -138,7 +139,7 @@ import Testing
     }
 
     @Test func rangesEqualSlicesOfTheWholeDecode() {
-        var random = SeededRandom(seed: 42)
+        var random = SplitMix64(seed: 42)
         let values = (0..<900).map { i -> Double in
             i % 200 < 100 ? Double(Int.random(in: 0...3_000, using: &random)) / 10 : Double(bitPattern: random.next())
         }
@@ -146,7 +147,7 @@ import Testing
     }
 
     @Test func corruptAndTruncatedColumnsThrowOrDecodeButNeverCrash() {
-        var random = SeededRandom(seed: 43)
+        var random = SplitMix64(seed: 43)
         let decimals = (0..<300).map { i -> Double in i == 100 ? .nan : Double(Int.random(in: 0...500, using: &random)) / 10 }
         ColumnChecks.corruptionIsCaught(DoubleCoding.self, decimals)
         let noise = (0..<150).map { _ in Double(bitPattern: random.next()) }

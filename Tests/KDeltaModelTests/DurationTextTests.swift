@@ -1,4 +1,5 @@
 import KDeltaModel
+import KDeltaStorageTestSupport
 import Testing
 
 @Suite struct DurationTextTests {
@@ -43,7 +44,7 @@ import Testing
             #expect(DurationText.format(ms: ms) == text)
             #expect(try DurationText.parseMs(text) == ms)
         }
-        var rng = SeededRandom(seed: 7)
+        var rng = SplitMix64(seed: 7)
         for _ in 0..<1000 {
             let ms = Int64.random(in: 0...(Int64(1) << 50), using: &rng)
             #expect(try DurationText.parseMs(DurationText.format(ms: ms)) == ms)

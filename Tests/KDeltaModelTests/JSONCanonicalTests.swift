@@ -1,4 +1,5 @@
 import KDeltaModel
+import KDeltaStorageTestSupport
 import Testing
 
 @Suite struct JSONCanonicalTests {
@@ -42,7 +43,7 @@ import Testing
 
     @Test func seededRandomDocumentsRoundTripThroughCanonicalText() throws {
         for seed in UInt64(1)...400 {
-            var rng = SeededRandom(seed: seed)
+            var rng = SplitMix64(seed: seed)
             let doc = Self.randomValue(&rng, depth: 0)
             let text = doc.canonicalText
             let back = try JSONParser.parse(text, bytesMax: 1 << 24)
@@ -55,7 +56,7 @@ import Testing
         }
     }
 
-    static func randomValue(_ rng: inout SeededRandom, depth: Int) -> JSONValue {
+    static func randomValue(_ rng: inout SplitMix64, depth: Int) -> JSONValue {
         let leaf = depth >= 5 || Int.random(in: 0..<3, using: &rng) > 0
         if leaf {
             switch Int.random(in: 0..<7, using: &rng) {
@@ -81,7 +82,7 @@ import Testing
         return .object(members)
     }
 
-    static func randomString(_ rng: inout SeededRandom) -> String {
+    static func randomString(_ rng: inout SplitMix64) -> String {
         let alphabet: [Unicode.Scalar] = ["a", "b", "Z", "0", " ", "\"", "\\", "/", "\n", "\t", "\u{0}", "\u{1F}", "\u{7F}",
                                           "é", "€", "😀", "\u{2028}", "\u{FFFF}", "\u{10FFFF}"]
         var s = String.UnicodeScalarView()
@@ -91,7 +92,7 @@ import Testing
 
     /// The same document with random whitespace, reversed member order, and strings with
     /// every character escaped as \uXXXX, as another JSON writer might produce it.
-    static func scrambled(_ value: JSONValue, _ rng: inout SeededRandom) -> String {
+    static func scrambled(_ value: JSONValue, _ rng: inout SplitMix64) -> String {
         let ws = ["", " ", "\n", "\t", "\r\n  "]
         func w() -> String { ws.randomElement(using: &rng)! }
         switch value {

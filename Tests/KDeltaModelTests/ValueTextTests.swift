@@ -1,5 +1,6 @@
 import Foundation
 import KDeltaModel
+import KDeltaStorageTestSupport
 import Testing
 
 @Suite struct ValueTextTests {
@@ -109,7 +110,7 @@ import Testing
     /// for bit with `Double(String)`: 200,000 per run (a million was checked once, and under
     /// qemu emulation the suite must stay fast); `KDELTA_DECIMAL_ROUNDS` asks for more.
     @Test func seededRandomDecimalsMatchDoubleFromString() {
-        var rng = SeededRandom(seed: 2024)
+        var rng = SplitMix64(seed: 2024)
         var mismatches = 0
         var fastNs: UInt64 = 0
         var referenceNs: UInt64 = 0
@@ -142,7 +143,7 @@ import Testing
         print("parseNumberFast: \(fastNs / UInt64(rounds)) ns/number, Double(String): \(referenceNs / UInt64(rounds)) ns/number (\(rounds) random decimals; meaningful in release builds only)")
     }
 
-    static func randomDecimal(_ rng: inout SeededRandom) -> String {
+    static func randomDecimal(_ rng: inout SplitMix64) -> String {
         func digits(_ n: Int) -> String {
             String((0..<n).map { _ in Character(Unicode.Scalar(UInt8(ascii: "0") + UInt8.random(in: 0...9, using: &rng))) })
         }

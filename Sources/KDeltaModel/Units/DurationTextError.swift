@@ -1,42 +1,26 @@
-/// Why a text is not a duration (`DurationText`), and where.
-public struct DurationTextError: Error, Sendable, Equatable, CustomStringConvertible {
-    /// What was wrong.
-    public enum Code: String, Sendable {
-        /// Nothing but spaces.
-        case empty
-        /// A unit or other character where a number should start.
-        case expectedNumber
-        /// A number without a unit (`90`).
-        case missingUnit
-        /// A suffix that is not one of `ms s m h d w y`.
-        case unknownUnit
-        /// A unit repeated or smaller before larger (`30m1h`).
-        case unitOrder
-        /// A decimal point (`1.5h`).
-        case fraction
-        /// More than `Int64.max` milliseconds.
-        case overflow
-    }
+/// Why a text is not a duration (`DurationText`), and where:
+/// "'90' is not a duration: at byte 2, the number has no unit; write durations like 90s, …".
+public typealias DurationTextError = TextParseError<DurationTextErrorCode>
 
-    /// What was wrong.
-    public let code: Code
-    /// The text that was refused.
-    public let text: String
-    /// The UTF-8 byte offset of the problem within `text`.
-    public let byteOffset: Int
-    /// What was expected or found there.
-    public let detail: String
+/// What was wrong with the text of a duration (`DurationTextError.Code`).
+public enum DurationTextErrorCode: String, TextParseErrorCode {
+    /// Nothing but spaces.
+    case empty
+    /// A unit or other character where a number should start.
+    case expectedNumber
+    /// A number without a unit (`90`).
+    case missingUnit
+    /// A suffix that is not one of `ms s m h d w y`.
+    case unknownUnit
+    /// A unit repeated or smaller before larger (`30m1h`).
+    case unitOrder
+    /// A decimal point (`1.5h`).
+    case fraction
+    /// More than `Int64.max` milliseconds.
+    case overflow
 
-    /// Creates an error.
-    public init(code: Code, text: String, byteOffset: Int, detail: String) {
-        self.code = code
-        self.text = text
-        self.byteOffset = byteOffset
-        self.detail = detail
-    }
-
-    /// "'90' is not a duration: at byte 2, the number has no unit; …".
-    public var description: String {
-        "'\(text)' is not a duration: at byte \(byteOffset), \(detail); write durations like 90s, 15m, 1h30m, 7d, 2w, 1y"
-    }
+    /// Messages say the text is not this.
+    public static let valueName = "a duration"
+    /// Every message ends with this example.
+    public static let advice = "; write durations like 90s, 15m, 1h30m, 7d, 2w, 1y"
 }

@@ -37,9 +37,11 @@ enum WALReplay {
     /// Reads every live segment and hands each batch to `apply`, checking segment order,
     /// store id and LSN continuity. Throws `.corruptWAL` naming file and offset for damage
     /// before the end of the log; a torn last record and an incomplete last segment are
-    /// reported in the result for the caller to cut off.
+    /// reported in the result for the caller to cut off. Segments are read `pieceBytes` at a
+    /// time (`WALSegmentReader`); tests pass small pieces to put records across pieces.
     static func run(
         fs: any FileSystem, dataDirectory: String, manifest: Manifest,
+        pieceBytes: Int = WALSegmentReader.pieceBytesDefault,
         apply: (WALBatch, String, Int) throws(StoreError) -> Void
     ) throws(StoreError) -> WALReplayResult {
         let walDir = dataDirectory + "/" + WALFormat.directoryName
@@ -57,62 +59,57 @@ enum WALReplay {
                 file: path, offset: Int64(offset))
         }
 
-        for (index, number) in numbers.enumerated() {
+        segments: for (index, number) in numbers.enumerated() {
             let isLast = index == numbers.count - 1
             let path = walDir + "/" + WALFormat.segmentFileName(number)
             if number != expectedNumber {
                 throw corrupt(walDir + "/" + WALFormat.segmentFileName(expectedNumber), 0, "the segment is missing; \(WALFormat.segmentFileName(number)) follows")
             }
-            let buffer = try WALSegmentFile.readAll(fs: fs, path: path)
+            let segment = try WALSegmentReader(fs: fs, path: path, pieceBytes: pieceBytes)
             let segmentFirstLSN = result.nextLSN
-            let outcome: Result<WALScanEnd, StoreError> = buffer.withUnsafeBytes { buf in
-              do throws(StoreError) {
-                let header: WALSegmentHeader
-                switch WALSegmentHeader.decode(buf) {
-                case .success(let h): header = h
-                case .failure(let failure):
-                    let validAfter = buf.count > WALFormat.segmentHeaderBytes
-                        && WALSegmentScanner.validFrameExists(buf, after: WALFormat.segmentHeaderBytes - 1)
-                    if isLast && !validAfter {
-                        result.incompleteSegment = path
-                        return .success(.clean(offset: 0))
-                    }
-                    switch failure {
-                    case .incomplete: throw corrupt(path, 0, "the segment header is missing")
-                    case .invalid(let why): throw corrupt(path, 0, "segment header: \(why)")
-                    }
+            let header: WALSegmentHeader
+            let head = try segment.bytes(at: 0, count: min(WALFormat.segmentHeaderBytes, segment.count))
+            switch WALSegmentHeader.decode(head) {
+            case .success(let h): header = h
+            case .failure(let failure):
+                var validAfter = false
+                if segment.count > WALFormat.segmentHeaderBytes {
+                    validAfter = try WALSegmentScanner.validFrameExists(segment, after: WALFormat.segmentHeaderBytes - 1)
                 }
-                if header.storeID != manifest.storeID {
-                    throw StoreError(
-                        .corruptWAL,
-                        "WAL segment \(path) belongs to another store (store id \(hex64(header.storeID)), this one is \(hex64(manifest.storeID))); move it out of \(walDir)",
-                        file: path, offset: 16)
+                if isLast && !validAfter {
+                    result.incompleteSegment = path
+                    break segments
                 }
-                if header.segmentNumber != number {
-                    throw corrupt(path, 24, "the header says segment \(header.segmentNumber)")
+                switch failure {
+                case .incomplete: throw corrupt(path, 0, "the segment header is missing")
+                case .invalid(let why): throw corrupt(path, 0, "segment header: \(why)")
                 }
-                if header.firstLSN != result.nextLSN {
-                    throw corrupt(path, 32, "the segment starts at LSN \(header.firstLSN), expected \(result.nextLSN): a segment is missing or out of place")
-                }
-                return .success(try WALSegmentScanner.scan(buf, from: WALFormat.segmentHeaderBytes) { (offset, payload) throws(StoreError) in
-                    let batch: WALBatch
-                    do { batch = try WALBatchDecoder.decode(payload) } catch {
-                        throw corrupt(path, offset, "record content: \(error)")
-                    }
-                    if batch.firstLSN != result.nextLSN {
-                        throw corrupt(path, offset, "record starts at LSN \(batch.firstLSN), expected \(result.nextLSN)")
-                    }
-                    try apply(batch, path, offset)
-                    result.nextLSN += UInt64(batch.entries.count)
-                    result.records += 1
-                    result.versions += batch.entries.count
-                })
-              } catch {
-                return .failure(error)
-              }
             }
-            let end = try outcome.get()
-            if result.incompleteSegment != nil { break }
+            if header.storeID != manifest.storeID {
+                throw StoreError(
+                    .corruptWAL,
+                    "WAL segment \(path) belongs to another store (store id \(hex64(header.storeID)), this one is \(hex64(manifest.storeID))); move it out of \(walDir)",
+                    file: path, offset: 16)
+            }
+            if header.segmentNumber != number {
+                throw corrupt(path, 24, "the header says segment \(header.segmentNumber)")
+            }
+            if header.firstLSN != result.nextLSN {
+                throw corrupt(path, 32, "the segment starts at LSN \(header.firstLSN), expected \(result.nextLSN): a segment is missing or out of place")
+            }
+            let end = try WALSegmentScanner.scan(segment, from: WALFormat.segmentHeaderBytes) { (offset, payload) throws(StoreError) in
+                let batch: WALBatch
+                do { batch = try WALBatchDecoder.decode(payload) } catch {
+                    throw corrupt(path, offset, "record content: \(error)")
+                }
+                if batch.firstLSN != result.nextLSN {
+                    throw corrupt(path, offset, "record starts at LSN \(batch.firstLSN), expected \(result.nextLSN)")
+                }
+                try apply(batch, path, offset)
+                result.nextLSN += UInt64(batch.entries.count)
+                result.records += 1
+                result.versions += batch.entries.count
+            }
             result.segments.append(number)
             result.segmentFirstLSNs.append(segmentFirstLSN)
             switch end {
@@ -122,7 +119,7 @@ enum WALReplay {
                 guard isLast else {
                     throw corrupt(path, offset, "\(reason), and later segments exist")
                 }
-                result.tornTail = TornTail(file: path, offset: Int64(offset), bytes: Int64(buffer.count - offset), reason: reason)
+                result.tornTail = TornTail(file: path, offset: Int64(offset), bytes: Int64(segment.count - offset), reason: reason)
                 result.endOffset = Int64(offset)
             case .corrupt(let offset, let reason):
                 throw corrupt(path, offset, reason)

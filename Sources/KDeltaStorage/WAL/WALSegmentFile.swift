@@ -1,19 +1,32 @@
-/// Reads a whole segment file into memory for scanning. Segments are bounded
-/// (`StoreOptions.walSegmentBytes`), so this is a bounded buffer.
+/// Opens WAL segment files for reading, refusing a file larger than any segment this store
+/// writes, so every reader of a segment works within a known bound.
 enum WALSegmentFile {
-    static func readAll(fs: any FileSystem, path: String) throws(StoreError) -> [UInt8] {
+    /// Opens the segment at `path` read-only and returns the descriptor with the file's
+    /// size. The caller closes the descriptor.
+    static func open(fs: any FileSystem, path: String) throws(StoreError) -> (fd: FileDescriptor, size: Int) {
         let fd: FileDescriptor
         do { fd = try fs.open(path, .read) } catch { throw StoreError.io(error, while: "opening WAL segment \(path)") }
-        defer { fs.close(fd) }
         let size: Int64
-        do { size = try fs.size(fd) } catch { throw StoreError.io(error, while: "reading WAL segment \(path)") }
+        do { size = try fs.size(fd) } catch {
+            fs.close(fd)
+            throw StoreError.io(error, while: "reading WAL segment \(path)")
+        }
         guard size <= Int64(StorageLimits.walSegmentBytesMaxReadable) else {
+            fs.close(fd)
             throw StoreError(
                 .corruptWAL,
                 "WAL segment \(path) is \(size) bytes, more than any segment this store writes; it is not a segment of this store: move it out of the data directory",
                 file: path)
         }
-        do { return try fs.read(fd, count: Int(size), at: 0) } catch {
+        return (fd, Int(size))
+    }
+
+    /// Reads a whole segment into memory: for `repair`, which copies a damaged tail aside.
+    /// Recovery reads through `WALSegmentReader` instead, a bounded piece at a time.
+    static func readAll(fs: any FileSystem, path: String) throws(StoreError) -> [UInt8] {
+        let (fd, size) = try open(fs: fs, path: path)
+        defer { fs.close(fd) }
+        do { return try fs.read(fd, count: size, at: 0) } catch {
             throw StoreError.io(error, while: "reading WAL segment \(path)")
         }
     }

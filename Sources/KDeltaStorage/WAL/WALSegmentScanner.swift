@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import KDeltaCodec
 
 /// How the records of a segment end.
@@ -12,7 +15,8 @@ public enum WALScanEnd: Sendable, Equatable {
     case corrupt(offset: Int, reason: String)
 }
 
-/// Walks the framed records of one segment held in memory (docs/format/wal.md, "Reading").
+/// Walks the framed records of one segment (docs/format/wal.md, "Reading"), reading it
+/// through a `WALSegmentReader` a bounded piece at a time.
 enum WALSegmentScanner {
     enum Frame {
         case valid(payloadBytes: Int)
@@ -20,23 +24,31 @@ enum WALSegmentScanner {
         case bad(String)
     }
 
-    /// Checks the frame at `o`: header sanity first (cheap), then the checksum.
-    static func checkFrame(_ buf: UnsafeRawBufferPointer, at o: Int) -> Frame {
-        let n = buf.count
+    /// What a record header says before its checksum is checked.
+    enum Header {
+        case record(crc: UInt32, payloadBytes: Int)
+        case zero
+        case bad(String)
+    }
+
+    /// Checks the record header at offset `o` of a segment of `segmentBytes` bytes: the
+    /// cheap sanity checks that come before the checksum. `head` holds the segment's bytes
+    /// from `o`: 12, or fewer at the end of the segment.
+    static func checkHeader(_ head: UnsafeRawBufferPointer, at o: Int, segmentBytes n: Int) -> Header {
         if o + WALFormat.recordHeaderBytes > n {
-            for i in o..<n where buf[i] != 0 { return .bad("\(n - o) bytes at the end of the segment are too short for a record header") }
+            for b in head where b != 0 { return .bad("\(n - o) bytes at the end of the segment are too short for a record header") }
             return .zero
         }
-        let crc = UInt32(littleEndian: buf.loadUnaligned(fromByteOffset: o, as: UInt32.self))
-        let length = Int(UInt32(littleEndian: buf.loadUnaligned(fromByteOffset: o + 4, as: UInt32.self)))
-        let type = buf[o + 8]
-        if crc == 0 && length == 0 && type == 0 && buf[o + 9] == 0 && buf[o + 10] == 0 && buf[o + 11] == 0 {
+        let crc = UInt32(littleEndian: head.loadUnaligned(fromByteOffset: 0, as: UInt32.self))
+        let length = Int(UInt32(littleEndian: head.loadUnaligned(fromByteOffset: 4, as: UInt32.self)))
+        let type = head[8]
+        if crc == 0 && length == 0 && type == 0 && head[9] == 0 && head[10] == 0 && head[11] == 0 {
             return .zero
         }
         if type != WALFormat.recordTypeBatch {
             return .bad("record type is \(type), expected \(WALFormat.recordTypeBatch)")
         }
-        if buf[o + 9] != 0 || buf[o + 10] != 0 || buf[o + 11] != 0 {
+        if head[9] != 0 || head[10] != 0 || head[11] != 0 {
             return .bad("reserved header bytes are not zero")
         }
         if length == 0 || length > StorageLimits.walRecordBytesMax {
@@ -45,38 +57,88 @@ enum WALSegmentScanner {
         if o + WALFormat.recordHeaderBytes + length > n {
             return .bad("record length \(length) runs past the end of the segment (\(n - o - WALFormat.recordHeaderBytes) bytes left)")
         }
-        let actual = CRC32C.checksum(UnsafeRawBufferPointer(rebasing: buf[(o + 4)..<(o + WALFormat.recordHeaderBytes + length)]))
+        return .record(crc: crc, payloadBytes: length)
+    }
+
+    /// Checks a whole frame (header and payload) against the checksum its header holds.
+    static func checkChecksum(_ frame: UnsafeRawBufferPointer, crc: UInt32) -> Frame {
+        let actual = CRC32C.checksum(UnsafeRawBufferPointer(rebasing: frame[4...]))
         if actual != crc {
             return .bad("checksum mismatch (stored \(hex(crc)), computed \(hex(actual)))")
         }
-        return .valid(payloadBytes: length)
+        return .valid(payloadBytes: frame.count - WALFormat.recordHeaderBytes)
+    }
+
+    /// Checks the frame at `o` of a segment held whole in memory (`repair`): header sanity
+    /// first (cheap), then the checksum.
+    static func checkFrame(_ buf: UnsafeRawBufferPointer, at o: Int) -> Frame {
+        let head = UnsafeRawBufferPointer(rebasing: buf[o..<min(o + WALFormat.recordHeaderBytes, buf.count)])
+        switch checkHeader(head, at: o, segmentBytes: buf.count) {
+        case .record(let crc, let length):
+            return checkChecksum(UnsafeRawBufferPointer(rebasing: buf[o..<(o + WALFormat.recordHeaderBytes + length)]), crc: crc)
+        case .zero: return .zero
+        case .bad(let reason): return .bad(reason)
+        }
+    }
+
+    /// Checks the frame at `o` of `segment`: header sanity first (cheap), then the
+    /// checksum, reading the whole record only when its header passes.
+    static func checkFrame(_ segment: WALSegmentReader, at o: Int) throws(StoreError) -> Frame {
+        let head = try segment.bytes(at: o, count: min(WALFormat.recordHeaderBytes, segment.count - o))
+        switch checkHeader(head, at: o, segmentBytes: segment.count) {
+        case .record(let crc, let length):
+            return checkChecksum(try segment.bytes(at: o, count: WALFormat.recordHeaderBytes + length), crc: crc)
+        case .zero: return .zero
+        case .bad(let reason): return .bad(reason)
+        }
     }
 
     /// Whether any valid record starts after `o`: what tells a torn tail (nothing valid
-    /// follows) from damage in the middle of the log.
-    static func validFrameExists(_ buf: UnsafeRawBufferPointer, after o: Int) -> Bool {
+    /// follows) from damage in the middle of the log. Tries every offset whose type byte
+    /// says batch, finding them a window at a time with `memchr`.
+    static func validFrameExists(_ segment: WALSegmentReader, after o: Int) throws(StoreError) -> Bool {
+        let n = segment.count
+        let typeOffset = 8
         var p = o + 1
-        while p + WALFormat.recordHeaderBytes <= buf.count {
-            if buf[p + 8] == WALFormat.recordTypeBatch, case .valid = checkFrame(buf, at: p) { return true }
+        while p + WALFormat.recordHeaderBytes <= n {
+            // The window from `p`, so the frame of a type byte found in it is in it too.
+            let view = try segment.bytes(at: p, count: min(max(segment.pieceBytes, WALFormat.recordHeaderBytes), n - p))
+            let types = view.count - typeOffset
+            guard let found = memchr(view.baseAddress! + typeOffset, Int32(WALFormat.recordTypeBatch), types) else {
+                p += types
+                continue
+            }
+            p += UnsafeRawPointer(found) - view.baseAddress! - typeOffset
+            if p + WALFormat.recordHeaderBytes > n { return false }
+            if case .valid = try checkFrame(segment, at: p) { return true }
             p += 1
         }
         return false
     }
 
-    /// The offset of the first non-zero byte at or after `start`, or `buf.count`. Reads
-    /// eight bytes at a time: recovery runs it over a segment's unused preallocated space.
-    static func firstNonZero(_ buf: UnsafeRawBufferPointer, from start: Int) -> Int {
+    /// The offset of the first non-zero byte of `segment` at or after `start`, or its
+    /// length. Recovery runs it over a segment's unused preallocated space, a piece at a time.
+    static func firstNonZero(_ segment: WALSegmentReader, from start: Int) throws(StoreError) -> Int {
         var i = start
-        let n = buf.count
-        while i < n && i & 7 != 0 {
-            if buf[i] != 0 { return i }
-            i += 1
+        while i < segment.count {
+            let piece = try segment.bytes(at: i, count: min(segment.pieceBytes, segment.count - i))
+            let j = firstNonZero(piece)
+            if j < piece.count { return i + j }
+            i += piece.count
         }
+        return segment.count
+    }
+
+    /// The index of the first non-zero byte of `buf`, or `buf.count`. Reads 64 bytes at a
+    /// time, unaligned: a window starts wherever the last record ended.
+    static func firstNonZero(_ buf: UnsafeRawBufferPointer) -> Int {
+        var i = 0
+        let n = buf.count
         while i + 64 <= n {
-            let a = buf.load(fromByteOffset: i, as: UInt64.self) | buf.load(fromByteOffset: i + 8, as: UInt64.self)
-                | buf.load(fromByteOffset: i + 16, as: UInt64.self) | buf.load(fromByteOffset: i + 24, as: UInt64.self)
-            let b = buf.load(fromByteOffset: i + 32, as: UInt64.self) | buf.load(fromByteOffset: i + 40, as: UInt64.self)
-                | buf.load(fromByteOffset: i + 48, as: UInt64.self) | buf.load(fromByteOffset: i + 56, as: UInt64.self)
+            let a = buf.loadUnaligned(fromByteOffset: i, as: UInt64.self) | buf.loadUnaligned(fromByteOffset: i + 8, as: UInt64.self)
+                | buf.loadUnaligned(fromByteOffset: i + 16, as: UInt64.self) | buf.loadUnaligned(fromByteOffset: i + 24, as: UInt64.self)
+            let b = buf.loadUnaligned(fromByteOffset: i + 32, as: UInt64.self) | buf.loadUnaligned(fromByteOffset: i + 40, as: UInt64.self)
+                | buf.loadUnaligned(fromByteOffset: i + 48, as: UInt64.self) | buf.loadUnaligned(fromByteOffset: i + 56, as: UInt64.self)
             if a | b != 0 { break }
             i += 64
         }
@@ -89,25 +151,24 @@ enum WALSegmentScanner {
 
     /// Calls `visit(offset, payload)` for each valid record from `start` and says how the
     /// records end. A zero header ends the records only if everything after it is zero too.
+    /// The payload is valid only during the call.
     static func scan(
-        _ buf: UnsafeRawBufferPointer, from start: Int,
+        _ segment: WALSegmentReader, from start: Int,
         visit: (Int, UnsafeRawBufferPointer) throws(StoreError) -> Void
     ) throws(StoreError) -> WALScanEnd {
         var o = start
         while true {
-            switch checkFrame(buf, at: o) {
+            switch try checkFrame(segment, at: o) {
             case .valid(let length):
-                let payload = UnsafeRawBufferPointer(
-                    rebasing: buf[(o + WALFormat.recordHeaderBytes)..<(o + WALFormat.recordHeaderBytes + length)])
-                try visit(o, payload)
+                try visit(o, try segment.bytes(at: o + WALFormat.recordHeaderBytes, count: length))
                 o += WALFormat.recordHeaderBytes + length
             case .zero:
-                let i = firstNonZero(buf, from: o)
-                if i == buf.count { return .clean(offset: o) }
+                let i = try firstNonZero(segment, from: o)
+                if i == segment.count { return .clean(offset: o) }
                 let reason = "zeros from offset \(o) are followed by data at offset \(i)"
-                return validFrameExists(buf, after: o) ? .corrupt(offset: o, reason: reason) : .torn(offset: o, reason: reason)
+                return try validFrameExists(segment, after: o) ? .corrupt(offset: o, reason: reason) : .torn(offset: o, reason: reason)
             case .bad(let reason):
-                return validFrameExists(buf, after: o) ? .corrupt(offset: o, reason: reason) : .torn(offset: o, reason: reason)
+                return try validFrameExists(segment, after: o) ? .corrupt(offset: o, reason: reason) : .torn(offset: o, reason: reason)
             }
         }
     }
