@@ -4,7 +4,8 @@ import KDeltaModel
 /// the longest prefix of its versions (in seq order) that its policy lets go, never the
 /// newest version, never a version still in memory, and never a version after the sync
 /// cursor. Reads chunks it must look into (times, LSNs, and the values it rolls up) one
-/// at a time. Runs under the store's `cutMutex` and state read lock.
+/// at a time. Runs under the store's `cutMutex`, on `SeriesView`s taken under the state
+/// lock, so writers are not held up while it decodes.
 struct RetentionPlanner {
     let rules: RetentionRules
     let nowMs: Int64
@@ -38,9 +39,9 @@ struct RetentionPlanner {
     }
 
     /// The plan for `s`, or nil when nothing changes.
-    func plan(_ s: Series) throws(StoreError) -> SeriesRetentionPlan? {
-        guard let p = policy(of: s), !p.keepsEverything else { return nil }
-        var plan = SeriesRetentionPlan(series: s, floor: s.firstSeq, rollupFloorMs: s.rollupFloorMs)
+    func plan(_ s: SeriesView) throws(StoreError) -> SeriesRetentionPlan? {
+        guard let p = policy(of: s.series), !p.keepsEverything else { return nil }
+        var plan = SeriesRetentionPlan(series: s.series, floor: s.firstSeq, rollupFloorMs: s.rollupFloorMs)
         // The most that may go: versions in blocks, never the newest.
         let ceiling = min(s.hotFirstSeq, s.nextSeq - 1)
         if ceiling > s.firstSeq {
@@ -90,7 +91,7 @@ struct RetentionPlanner {
     /// that pass `whole` as a whole are skipped unread; in the first that does not, `each`
     /// finds the first failing position of a range (nil: none fails).
     private func prefixEnd(
-        _ s: Series, from: UInt64, limit: UInt64,
+        _ s: SeriesView, from: UInt64, limit: UInt64,
         whole: (ChunkEntry) -> Bool,
         each: (ChunkReader, Range<Int>) throws(StoreError) -> Int?
     ) throws(StoreError) -> UInt64 {
@@ -112,7 +113,7 @@ struct RetentionPlanner {
 
     /// Rolls the versions `s.firstSeq ..< floor` into rollups of `everyMs`; versions that
     /// are not numbers are counted as retention drops (no rollup can hold them).
-    private func rollUp(_ s: Series, upTo floor: UInt64, everyMs: Int64, into plan: inout SeriesRetentionPlan) throws(StoreError) {
+    private func rollUp(_ s: SeriesView, upTo floor: UInt64, everyMs: Int64, into plan: inout SeriesRetentionPlan) throws(StoreError) {
         var byStart: [Int64: Rollup] = [:]
         var lsnLow = UInt64.max, lsnHigh = UInt64(0)
         for c in s.chunks where c.entry.lastSeq >= s.firstSeq && c.entry.firstSeq < floor {
@@ -143,7 +144,7 @@ struct RetentionPlanner {
     }
 
     /// Stored rollups of `s` starting in `from ..< to`.
-    private func countRollups(_ s: Series, from: Int64, to: Int64) throws(StoreError) -> UInt64 {
+    private func countRollups(_ s: SeriesView, from: Int64, to: Int64) throws(StoreError) -> UInt64 {
         var n: UInt64 = 0
         for c in s.rollupChunks where c.entry.minTimeMs < to && c.entry.maxTimeMs >= from {
             for r in try RollupChunk.decode(try c.reader()) where r.startMs >= from && r.startMs < to { n += 1 }

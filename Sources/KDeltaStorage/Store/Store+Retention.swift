@@ -30,12 +30,10 @@ extension Store {
         }
         try cutMutex.withLock { () throws(StoreError) in
             if let e = poisonedBy { throw e }
-            let plans = try state.withReadLock { () throws(StoreError) -> [SeriesRetentionPlan] in
-                var plans: [SeriesRetentionPlan] = []
-                for s in hot.series.prefix(catalogSeriesCount) {
-                    if let p = try planner.plan(s) { plans.append(p) }
-                }
-                return plans
+            let views = state.withReadLock { hot.series.prefix(catalogSeriesCount).map(SeriesView.init) }
+            var plans: [SeriesRetentionPlan] = []
+            for v in views {
+                if let p = try planner.plan(v) { plans.append(p) }
             }
             guard !plans.isEmpty else { return }
             try commit(plans, report: &report)
