@@ -101,7 +101,8 @@ extension Store {
         do throws(StoreError) {
             try applyRetention()
             try enforceDiskBudget()
-            for _ in 0..<4 where try compactBlocks().blockWritten == nil { break }
+            var merges = 0
+            while merges < 4, try compactBlocks().blockWritten != nil { merges += 1 }
         } catch {
             statusMutex.withLock {
                 maintenance.failures += 1
