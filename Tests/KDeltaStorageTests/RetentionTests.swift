@@ -209,6 +209,8 @@ import Testing
         let c = try store.compactBlocks()
         #expect(c.blockWritten != nil)
         #expect(c.deadVersionsRemoved == 60)
+        #expect(store.stats().coldBlocks == 1)
+        #expect(store.stats().series.first { $0.key == a }.map { $0.coldBytes > 0 } == true)
         #expect(try TieredStorageTests.reads(store, keys: [a, b], seed: 9) == before)
         #expect(store.verify().isIntact)
         try store.close()

@@ -33,6 +33,10 @@ public struct StoreStats: Sendable {
     public var blockVersions: Int = 0
     public var blocks: Int = 0
     public var blockBytes: Int64 = 0
+    /// Of those, the blocks compaction wrote (cold, level 1) and their bytes; the rest are
+    /// warm (cut from memory, level 0).
+    public var coldBlocks: Int = 0
+    public var coldBytes: Int64 = 0
     /// Rollups stored (in rollup blocks), the rollup blocks and their bytes.
     public var rollups: Int = 0
     public var rollupBlocks: Int = 0
@@ -60,8 +64,9 @@ public struct SeriesStats: Sendable, Equatable {
     /// Versions in memory and in blocks.
     public var hotVersions: Int
     public var blockVersions: Int
-    /// Bytes of its chunks in block files.
+    /// Bytes of its chunks in block files, and of those in cold (compacted) blocks.
     public var blockBytes: Int64
+    public var coldBytes: Int64 = 0
     /// The first seq still kept.
     public var firstSeq: UInt64 = 1
     /// Rollups stored for it, and their bytes.
@@ -78,6 +83,7 @@ extension Store {
             let series = hot.series.map { s in
                 SeriesStats(key: s.key, hotVersions: s.count, blockVersions: s.totalCount - s.count,
                             blockBytes: s.chunks.reduce(Int64(0)) { $0 + Int64($1.entry.length) },
+                            coldBytes: s.chunks.filter { $0.block.level == BlockFormat.levelCold }.reduce(Int64(0)) { $0 + Int64($1.entry.length) },
                             firstSeq: s.firstSeq,
                             rollups: s.rollupChunks.reduce(0) { $0 + $1.entry.count },
                             rollupBytes: s.rollupChunks.reduce(Int64(0)) { $0 + Int64($1.entry.length) },
@@ -86,10 +92,12 @@ extension Store {
             return (hot.series.filter { $0.totalCount > 0 }.count, hot.versionCount, hot.memoryBytes, series)
         }
         let blockVersions = series.reduce(0) { $0 + $1.blockVersions }
-        let (blocks, blockBytes, rollupBlocks, rollupBytes) = cutMutex.withLock { () -> (Int, Int64, Int, Int64) in
+        let (blocks, blockBytes, rollupBlocks, rollupBytes, coldBlocks, coldBytes) = cutMutex.withLock { () -> (Int, Int64, Int, Int64, Int, Int64) in
             let v = manifest.blocks.filter { $0.level != BlockFormat.levelRollup }
             let r = manifest.blocks.filter { $0.level == BlockFormat.levelRollup }
-            return (v.count, v.reduce(Int64(0)) { $0 + $1.bytes }, r.count, r.reduce(Int64(0)) { $0 + $1.bytes })
+            let c = manifest.blocks.filter { $0.level == BlockFormat.levelCold }
+            return (v.count, v.reduce(Int64(0)) { $0 + $1.bytes }, r.count, r.reduce(Int64(0)) { $0 + $1.bytes },
+                    c.count, c.reduce(Int64(0)) { $0 + $1.bytes })
         }
         let versions = hotVersions + blockVersions
         let counters = committerCounters
@@ -114,6 +122,8 @@ extension Store {
             fsync: options.fsync, poisoned: poisonedBy?.message,
             hotVersions: hotVersions, blockVersions: blockVersions, blocks: blocks, blockBytes: blockBytes,
             series: series.sorted { $0.key < $1.key })
+        result.coldBlocks = coldBlocks
+        result.coldBytes = coldBytes
         result.rollups = series.reduce(0) { $0 + $1.rollups }
         result.rollupBlocks = rollupBlocks
         result.rollupBytes = rollupBytes

@@ -22,6 +22,7 @@ struct StatsCommand: ParsableCommand {
                 ("memoryBytesPerVersion", s.versions > 0 ? .double(Double(s.memoryBytes) / Double(s.versions)) : .null),
                 ("hotVersions", .int(Int64(s.hotVersions))), ("blockVersions", .int(Int64(s.blockVersions))),
                 ("blocks", .int(Int64(s.blocks))), ("blockBytes", .int(s.blockBytes)),
+                ("coldBlocks", .int(Int64(s.coldBlocks))), ("coldBytes", .int(s.coldBytes)),
                 ("rollups", .int(Int64(s.rollups))), ("rollupBlocks", .int(Int64(s.rollupBlocks))), ("rollupBytes", .int(s.rollupBytes)),
                 ("drops", DropsOutput.json(s.drops)),
                 ("diskBytes", .int(s.disk.total)),
@@ -30,6 +31,7 @@ struct StatsCommand: ParsableCommand {
                     JSONValue.object([
                         ("key", .string(x.key.rawValue)), ("hotVersions", .int(Int64(x.hotVersions))),
                         ("blockVersions", .int(Int64(x.blockVersions))), ("blockBytes", .int(x.blockBytes)),
+                        ("coldBytes", .int(x.coldBytes)),
                         ("firstSeq", .int(Int64(x.firstSeq))),
                         ("rollups", .int(Int64(x.rollups))), ("rollupBytes", .int(x.rollupBytes)),
                         ("drops", DropsOutput.json(x.drops)),
@@ -44,7 +46,7 @@ struct StatsCommand: ParsableCommand {
         print("keys            \(s.keys)")
         print("versions        \(s.versions) (next LSN \(s.nextLSN))")
         print("hot (memory)    \(s.hotVersions) versions")
-        print("warm (blocks)   \(s.blockVersions) versions in \(s.blocks) block files, \(s.blockBytes) bytes on disk")
+        print("blocks          \(s.blockVersions) versions in \(s.blocks) block files, \(s.blockBytes) bytes on disk (cold, compacted: \(s.coldBlocks) files, \(s.coldBytes) bytes)")
         print("rollups         \(s.rollups) in \(s.rollupBlocks) block files, \(s.rollupBytes) bytes on disk")
         print("WAL             \(s.walSegments) segments, \(s.walBytes) bytes on disk")
         print("disk            \(s.disk.total) bytes\(s.diskBudgetBytes.map { " of a \($0)-byte budget" } ?? " (no budget)")")
