@@ -10,7 +10,7 @@ struct TierLookup {
 
     /// True when times never decrease across chunks and memory, so the last chunk that
     /// starts at or before a time holds the answer.
-    private var timesSortedAcrossTiers: Bool {
+    var timesSortedAcrossTiers: Bool {
         var previousMax = Int64.min
         for c in chunks {
             let e = c.entry
@@ -41,10 +41,17 @@ struct TierLookup {
         return nil
     }
 
-    func version(atOrBeforeTime t: Int64) throws(StoreError) -> Version? {
+    /// Where a version lives: a position in memory, or in a chunk.
+    private enum Place {
+        case hot(Int)
+        case chunk(ChunkReader, Int)
+    }
+
+    /// The version with the greatest (time, seq) at or before `t`.
+    private func place(atOrBeforeTime t: Int64) throws(StoreError) -> Place? {
         if timesSortedAcrossTiers {
             if series.count > 0 && series.time(at: 0) <= t {
-                return series.index(atOrBeforeTime: t).map { series.version(at: $0) }
+                return series.index(atOrBeforeTime: t).map { .hot($0) }
             }
             // The last chunk starting at or before t.
             var lo = 0, hi = chunks.count
@@ -54,25 +61,41 @@ struct TierLookup {
             }
             guard lo > 0 else { return nil }
             let r = try chunks[lo - 1].reader()
-            guard let p = try r.indexAtOrBeforeTime(t) else { return nil }
-            return try r.versions(p..<(p + 1), hasher: VersionHasher()).first
+            return try r.indexAtOrBeforeTime(t).map { .chunk(r, $0) }
         }
         // Back-filled times: the greatest (time, seq) at or before t over every tier.
-        var best: (time: Int64, seq: UInt64, version: () throws(StoreError) -> Version?)? = nil
+        var best: (time: Int64, seq: UInt64, place: Place)? = nil
         if let i = series.index(atOrBeforeTime: t) {
-            let s = series
-            best = (s.time(at: i), s.hotFirstSeq + UInt64(i), { () throws(StoreError) -> Version? in s.version(at: i) })
+            best = (series.time(at: i), series.hotFirstSeq + UInt64(i), .hot(i))
         }
         for c in chunks.reversed() where c.entry.minTimeMs <= t {
             if let b = best, c.entry.maxTimeMs < b.time { continue }
             let r = try c.reader()
             guard let p = try r.indexAtOrBeforeTime(t) else { continue }
-            let time = try r.times(p..<(p + 1))[0]
+            let time = try r.time(at: p)
             let seq = r.entry.firstSeq + UInt64(p)
             if let b = best, (time, seq) <= (b.time, b.seq) { continue }
-            best = (time, seq, { () throws(StoreError) -> Version? in try r.versions(p..<(p + 1), hasher: VersionHasher()).first })
+            best = (time, seq, .chunk(r, p))
         }
-        return try best?.version()
+        return best?.place
+    }
+
+    func version(atOrBeforeTime t: Int64) throws(StoreError) -> Version? {
+        switch try place(atOrBeforeTime: t) {
+        case .hot(let i): return series.version(at: i)
+        case .chunk(let r, let p): return try r.versions(p..<(p + 1), hasher: VersionHasher()).first
+        case nil: return nil
+        }
+    }
+
+    /// The time and value of the version `version(atOrBeforeTime:)` finds, read without
+    /// recomputing its id.
+    func reading(atOrBeforeTime t: Int64) throws(StoreError) -> TimedReading? {
+        switch try place(atOrBeforeTime: t) {
+        case .hot(let i): return TimedReading(timeMs: series.time(at: i), value: series.value(at: i))
+        case .chunk(let r, let p): return try r.reading(at: p)
+        case nil: return nil
+        }
     }
 
     func version(atOrBefore hlc: HLC) throws(StoreError) -> Version? {
