@@ -5,19 +5,41 @@ import KDeltaModel
 /// columns decoded in bulk over the frames a range needs (`Store.scan`), or one value at
 /// a time without allocating (`value(at:)` of each codec, docs/format/columns.md).
 extension ChunkReader {
-    /// First position whose time is after `t`, in a chunk whose times are sorted: the time
-    /// model predicts a window of a few positions (docs/format/block.md, "Time model"),
-    /// only the frames under it are decoded, and should the window not bracket `t` (a
-    /// model that disagrees with the data) the whole column is searched.
-    func upperBound(time t: Int64) throws(StoreError) -> Int {
-        precondition(entry.timesSorted, "upperBound(time:) of the unsorted chunk of \(entry.key)")
-        if t < entry.minTimeMs { return 0 }
-        if t >= entry.maxTimeMs { return count }
-        let window = entry.timeModel.searchWindow(t, count: count)
-        let ts = try times(window)
+    /// The position and time of the last version at or before `t`, in a chunk whose times
+    /// are sorted: the time model predicts a window of a few positions
+    /// (docs/format/block.md, "Time model"), only the frames under it are decoded, and
+    /// should the window not bracket `t` (a model that disagrees with the data) the whole
+    /// column is searched.
+    func lastAtOrBefore(time t: Int64) throws(StoreError) -> (position: Int, timeMs: Int64)? {
+        precondition(entry.timesSorted, "lastAtOrBefore(time:) of the unsorted chunk of \(entry.key)")
+        if t < entry.minTimeMs { return nil }
+        if t >= entry.maxTimeMs { return (count - 1, entry.maxTimeMs) }
+        let model = entry.timeModel
+        if model.maxError == 0 && model.stepMs > 0 {
+            // An exact model: every stored time predicts its own position, so the times
+            // strictly increase, and since predictions are monotone the answer is the
+            // predicted position p when its time is at or before t (p + 1's time predicts
+            // p + 1, after t's), else p - 1. One or two values decoded, nothing allocated.
+            let p = model.predictedPosition(t, count: count)
+            let tp = try time(at: p)
+            if tp <= t { return (p, tp) }
+            if p > 0 { return (p - 1, try time(at: p - 1)) }
+        }
+        let window = model.searchWindow(t, count: count)
+        var ts = try times(window)
+        var base = window.lowerBound
         let bracketed = (window.lowerBound == 0 || ts[0] <= t) && (window.upperBound == count || ts[ts.count - 1] > t)
-        if bracketed { return window.lowerBound + Self.upperBound(ts, t) }
-        return Self.upperBound(try times(0..<count), t)
+        if !bracketed {
+            ts = try times(0..<count)
+            base = 0
+        }
+        let i = Self.upperBound(ts, t)
+        return i > 0 ? (base + i - 1, ts[i - 1]) : nil
+    }
+
+    /// First position whose time is after `t`, in a chunk whose times are sorted.
+    func upperBound(time t: Int64) throws(StoreError) -> Int {
+        (try lastAtOrBefore(time: t)).map { $0.position + 1 } ?? 0
     }
 
     /// First index of an ascending array whose value is after `t`.
@@ -79,10 +101,5 @@ extension ChunkReader {
         default:
             return try values(p..<(p + 1))[0]
         }
-    }
-
-    /// The reading at position `p` (time and value, no id).
-    func reading(at p: Int) throws(StoreError) -> TimedReading {
-        TimedReading(timeMs: try time(at: p), value: try value(at: p))
     }
 }

@@ -244,13 +244,10 @@ struct ChunkReader {
 
     /// Position of the version with the greatest time at or before `t` (the later one on
     /// ties): for a sorted chunk the time model's window, then a search inside it
-    /// (`upperBound(time:)`); otherwise a pass over the whole time column.
+    /// (`lastAtOrBefore(time:)`); otherwise a pass over the whole time column.
     func indexAtOrBeforeTime(_ t: Int64) throws(StoreError) -> Int? {
         if t < entry.minTimeMs { return nil }
-        if entry.timesSorted {
-            let p = try upperBound(time: t)
-            return p > 0 ? p - 1 : nil
-        }
+        if entry.timesSorted { return try lastAtOrBefore(time: t)?.position }
         let all = try times(0..<count)
         var best: Int? = nil
         for (i, x) in all.enumerated() where x <= t {

@@ -46,10 +46,7 @@ struct RangeScan {
 
     /// Chunks that may hold readings in range and versions still kept.
     private var overlappingChunks: [ChunkRef] {
-        series.chunks.filter { c in
-            let e = c.entry
-            return e.maxTimeMs >= fromMs && e.minTimeMs < toMs && e.lastSeq >= series.firstSeq
-        }
+        series.chunks.filter { c in c.maxTimeMs >= fromMs && c.minTimeMs < toMs && c.lastSeq >= series.firstSeq }
     }
 
     /// In-memory positions before the series' first kept seq.

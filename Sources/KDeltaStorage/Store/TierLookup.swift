@@ -13,9 +13,8 @@ struct TierLookup {
     var timesSortedAcrossTiers: Bool {
         var previousMax = Int64.min
         for c in chunks {
-            let e = c.entry
-            if !e.timesSorted || e.minTimeMs < previousMax { return false }
-            previousMax = e.maxTimeMs
+            if !c.timesSorted || c.minTimeMs < previousMax { return false }
+            previousMax = c.maxTimeMs
         }
         if series.count > 0 {
             if !series.timesSorted || series.time(at: 0) < previousMax { return false }
@@ -35,8 +34,8 @@ struct TierLookup {
         var lo = 0, hi = chunks.count
         while lo < hi {
             let mid = (lo + hi) >> 1
-            let e = chunks[mid].entry
-            if seq < e.firstSeq { hi = mid } else if seq > e.lastSeq { lo = mid + 1 } else { return mid }
+            let c = chunks[mid]
+            if seq < c.firstSeq { hi = mid } else if seq > c.lastSeq { lo = mid + 1 } else { return mid }
         }
         return nil
     }
@@ -44,7 +43,8 @@ struct TierLookup {
     /// Where a version lives: a position in memory, or in a chunk.
     private enum Place {
         case hot(Int)
-        case chunk(ChunkReader, Int)
+        /// The chunk, the position, and the version's time (found by the search).
+        case chunk(ChunkReader, Int, Int64)
     }
 
     /// The version with the greatest (time, seq) at or before `t`.
@@ -57,25 +57,29 @@ struct TierLookup {
             var lo = 0, hi = chunks.count
             while lo < hi {
                 let mid = (lo + hi) >> 1
-                if chunks[mid].entry.minTimeMs <= t { lo = mid + 1 } else { hi = mid }
+                if chunks[mid].minTimeMs <= t { lo = mid + 1 } else { hi = mid }
             }
             guard lo > 0 else { return nil }
             let r = try chunks[lo - 1].reader()
-            return try r.indexAtOrBeforeTime(t).map { .chunk(r, $0) }
+            if r.entry.timesSorted {
+                return try r.lastAtOrBefore(time: t).map { .chunk(r, $0.position, $0.timeMs) }
+            }
+            guard let p = try r.indexAtOrBeforeTime(t) else { return nil }
+            return .chunk(r, p, try r.time(at: p))
         }
         // Back-filled times: the greatest (time, seq) at or before t over every tier.
         var best: (time: Int64, seq: UInt64, place: Place)? = nil
         if let i = series.index(atOrBeforeTime: t) {
             best = (series.time(at: i), series.hotFirstSeq + UInt64(i), .hot(i))
         }
-        for c in chunks.reversed() where c.entry.minTimeMs <= t {
-            if let b = best, c.entry.maxTimeMs < b.time { continue }
+        for c in chunks.reversed() where c.minTimeMs <= t {
+            if let b = best, c.maxTimeMs < b.time { continue }
             let r = try c.reader()
             guard let p = try r.indexAtOrBeforeTime(t) else { continue }
             let time = try r.time(at: p)
             let seq = r.entry.firstSeq + UInt64(p)
             if let b = best, (time, seq) <= (b.time, b.seq) { continue }
-            best = (time, seq, .chunk(r, p))
+            best = (time, seq, .chunk(r, p, time))
         }
         return best?.place
     }
@@ -83,7 +87,7 @@ struct TierLookup {
     func version(atOrBeforeTime t: Int64) throws(StoreError) -> Version? {
         switch try place(atOrBeforeTime: t) {
         case .hot(let i): return series.version(at: i)
-        case .chunk(let r, let p): return try r.versions(p..<(p + 1), hasher: VersionHasher()).first
+        case .chunk(let r, let p, _): return try r.versions(p..<(p + 1), hasher: VersionHasher()).first
         case nil: return nil
         }
     }
@@ -93,7 +97,7 @@ struct TierLookup {
     func reading(atOrBeforeTime t: Int64) throws(StoreError) -> TimedReading? {
         switch try place(atOrBeforeTime: t) {
         case .hot(let i): return TimedReading(timeMs: series.time(at: i), value: series.value(at: i))
-        case .chunk(let r, let p): return try r.reading(at: p)
+        case .chunk(let r, let p, let time): return TimedReading(timeMs: time, value: try r.value(at: p))
         case nil: return nil
         }
     }
@@ -120,7 +124,7 @@ struct TierLookup {
         let to = query.untilMs ?? Int64.max
         let hasher = VersionHasher()
         var out: [Version] = []
-        for c in chunks where c.entry.maxTimeMs >= from && c.entry.minTimeMs < to {
+        for c in chunks where c.maxTimeMs >= from && c.minTimeMs < to {
             let r = try c.reader()
             let times = try r.times(0..<r.count)
             var lo = r.count, hi = 0
