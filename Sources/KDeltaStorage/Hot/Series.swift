@@ -24,7 +24,12 @@ final class Series: @unchecked Sendable {
     private(set) var hotParent: VersionID? = nil
     /// The series' chunks in block files, in seq order, covering `firstSeq ..<
     /// hotFirstSeq` without gaps. Written under the state lock, like the columns.
-    private(set) var chunks: [ChunkRef] = []
+    private(set) var chunks: [ChunkRef] = [] {
+        didSet { chunkTimes = ChunkTimes(chunks) }
+    }
+    /// Whether the chunks' times ascend across all of them, kept with `chunks` (whatever
+    /// changes them), so that a read need not walk a series' hundreds of chunks to know.
+    private(set) var chunkTimes = ChunkTimes([])
     /// The first seq still kept (older ones were dropped by retention).
     private(set) var firstSeq: UInt64 = 1
     // Columns are raw buffers (`Column`); `@exclusivity(unchecked)` because the store's

@@ -11,13 +11,10 @@ struct TierLookup {
     /// True when times never decrease across chunks and memory, so the last chunk that
     /// starts at or before a time holds the answer.
     var timesSortedAcrossTiers: Bool {
-        var previousMax = Int64.min
-        for c in chunks {
-            if !c.timesSorted || c.minTimeMs < previousMax { return false }
-            previousMax = c.maxTimeMs
-        }
+        let ordered = series.chunkTimes
+        if !ordered.sorted { return false }
         if series.count > 0 {
-            if !series.timesSorted || series.time(at: 0) < previousMax { return false }
+            if !series.timesSorted || series.time(at: 0) < ordered.maxTimeMs { return false }
         }
         return true
     }
