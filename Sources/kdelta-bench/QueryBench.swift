@@ -31,29 +31,15 @@ enum QueryBench {
         let peakWasReset = ProcessMemory.resetPeak()
         let baseline = ProcessMemory.current().rssBytes
 
-        // Ingest: round r gives every key one reading at start + r seconds.
-        var batch: [Reading] = []
-        batch.reserveCapacity(loadBatchReadings)
+        // Ingest: round r gives every key one reading at start + r seconds; RSS sampled
+        // at each tenth.
         var tenths: [Int] = []
-        var written = 0
         let start = MonotonicClock.nowNs()
-        for r in 0..<rounds {
-            let t = SensorWorkload.startTimeMs + Int64(r) * 1000
-            for k in 0..<keyCount {
-                let value = workload.values[(r &* keyCount &+ k) & (SensorWorkload.valueRingCount - 1)]
-                batch.append(Reading(key: workload.keys[k], value: .double(value), sourceTimeMs: t))
-            }
-            if batch.count + keyCount > loadBatchReadings || r == rounds - 1 {
-                do throws(StoreError) { try store.putBatch(batch) } catch {
-                    throw BenchError("ingesting into \(directory): \(error.message)")
-                }
-                written += batch.count
-                batch.removeAll(keepingCapacity: true)
-                while written * 10 >= (tenths.count + 1) * readings {
-                    tenths.append(ProcessMemory.current().rssBytes)
-                    let seconds = Double(MonotonicClock.nowNs() - start) / 1e9
-                    progress("  \(tenths.count * 10) %: \(NumberText.grouped(written)) readings in \(NumberText.fixed(seconds, 1)) s, RSS \(NumberText.mebibytes(tenths.last!))")
-                }
+        try RoundLoader.load(workload, rounds: rounds, into: store, batchReadings: loadBatchReadings, directory: directory) { written in
+            while written * 10 >= (tenths.count + 1) * readings {
+                tenths.append(ProcessMemory.current().rssBytes)
+                let seconds = Double(MonotonicClock.nowNs() - start) / 1e9
+                progress("  \(tenths.count * 10) %: \(NumberText.grouped(written)) readings in \(NumberText.fixed(seconds, 1)) s, RSS \(NumberText.mebibytes(tenths.last!))")
             }
         }
         let ingestNs = MonotonicClock.nowNs() - start

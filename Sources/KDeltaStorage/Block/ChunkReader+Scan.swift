@@ -7,7 +7,7 @@ import KDeltaModel
 extension ChunkReader {
     /// The position and time of the last version at or before `t`, in a chunk whose times
     /// are sorted: the time model predicts a window of a few positions
-    /// (docs/format/block.md, "Time model"), only the frames under it are decoded, and
+    /// (docs/format/block.md, "Time index"), only the frames under it are decoded, and
     /// should the window not bracket `t` (a model that disagrees with the data) the whole
     /// column is searched.
     func lastAtOrBefore(time t: Int64) throws(StoreError) -> (position: Int, timeMs: Int64)? {
