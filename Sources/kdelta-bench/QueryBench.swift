@@ -22,12 +22,8 @@ enum QueryBench {
         let keyCount = SensorWorkload.keyCount
         precondition(readings % keyCount == 0 && readings > 0, "readings must be a positive multiple of \(keyCount)")
         let rounds = readings / keyCount
-        var options = StoreOptions()
-        options.fsync = .never
-        let store: Store
-        do throws(StoreError) { store = try Store.open(directory: directory, options: options) } catch {
-            throw BenchError("opening a store in \(directory): \(error.message)")
-        }
+        let store = try RoundLoader.openStore(directory: directory)
+        let options = store.options
         let peakWasReset = ProcessMemory.resetPeak()
         let baseline = ProcessMemory.current().rssBytes
 

@@ -23,12 +23,7 @@ enum ReadBench {
         precondition(versions % keyCount == 0, "versions must be a multiple of \(keyCount)")
         let rounds = versions / keyCount
         let batchSize = loadBatchReadings
-        var options = StoreOptions()
-        options.fsync = .never
-        let store: Store
-        do throws(StoreError) { store = try Store.open(directory: directory, options: options) } catch {
-            throw BenchError("opening a store in \(directory): \(error.message)")
-        }
+        let store = try RoundLoader.openStore(directory: directory)
         let peakWasReset = ProcessMemory.resetPeak()
         let baseline = ProcessMemory.current().rssBytes
 

@@ -5,6 +5,16 @@ import KDeltaStorage
 /// `r` gives every key one double reading at source time start + r seconds (values from
 /// the workload's ring), written with `putBatch` in batches of whole rounds.
 enum RoundLoader {
+    /// A fresh store in `directory` with fsync `never` and the other options at their
+    /// defaults (the 64 MiB hot budget among them).
+    static func openStore(directory: String) throws -> Store {
+        var options = StoreOptions()
+        options.fsync = .never
+        do throws(StoreError) { return try Store.open(directory: directory, options: options) } catch {
+            throw BenchError("opening a store in \(directory): \(error.message)")
+        }
+    }
+
     /// Loads `rounds` rounds in batches of at most `batchReadings` readings;
     /// `afterBatch(written)` runs after each batch with the readings written so far.
     static func load(
