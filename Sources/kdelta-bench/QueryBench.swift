@@ -30,12 +30,14 @@ enum QueryBench {
         // Ingest: round r gives every key one reading at start + r seconds; RSS sampled
         // at each tenth.
         var tenths: [Int] = []
+        var hotTenths: [Int] = []
         let start = MonotonicClock.nowNs()
         try RoundLoader.load(workload, rounds: rounds, into: store, batchReadings: loadBatchReadings, directory: directory) { written in
             while written * 10 >= (tenths.count + 1) * readings {
                 tenths.append(ProcessMemory.current().rssBytes)
+                hotTenths.append(store.stats().memoryBytes)
                 let seconds = Double(MonotonicClock.nowNs() - start) / 1e9
-                progress("  \(tenths.count * 10) %: \(NumberText.grouped(written)) readings in \(NumberText.fixed(seconds, 1)) s, RSS \(NumberText.mebibytes(tenths.last!))")
+                progress("  \(tenths.count * 10) %: \(NumberText.grouped(written)) readings in \(NumberText.fixed(seconds, 1)) s, RSS \(NumberText.mebibytes(tenths.last!)), hot tier \(NumberText.mebibytes(hotTenths.last!))")
             }
         }
         let ingestNs = MonotonicClock.nowNs() - start
@@ -148,7 +150,7 @@ enum QueryBench {
         do throws(StoreError) { try store.close() } catch { throw BenchError("closing the store: \(error.message)") }
         return QueryFigures(
             readings: readings, keys: keyCount, hotBudgetBytes: options.hotMemoryBudgetBytes, ingestNs: ingestNs,
-            baselineRSSBytes: baseline, rssAtTenths: tenths, peakRSSBytes: peak, peakWasReset: peakWasReset,
+            baselineRSSBytes: baseline, rssAtTenths: tenths, hotBytesAtTenths: hotTenths, peakRSSBytes: peak, peakWasReset: peakWasReset,
             hotVersions: stats.hotVersions, blockVersions: stats.blockVersions, blocks: stats.blocks,
             blockBytes: stats.blockBytes, hotMemoryBytes: stats.memoryBytes,
             pointOps: pointOps, getAtNsPerOp: getAt, readingAtNsPerOp: readingAt, baselineSearchNsPerOp: search,

@@ -10,6 +10,9 @@ struct QueryFigures: Sendable {
     /// VmRSS before the ingest; at each tenth of it (10 %, 20 % … 100 %); VmHWM after it.
     var baselineRSSBytes: Int
     var rssAtTenths: [Int]
+    /// The hot tier's heap bytes by the store's account (`stats().memoryBytes`) at the
+    /// same moments: what of the RSS is the budgeted part.
+    var hotBytesAtTenths: [Int]
     var peakRSSBytes: Int
     var peakWasReset: Bool
     /// The store's own account after the ingest: versions in memory and in blocks, blocks

@@ -27,6 +27,7 @@ struct QueryReport {
         out += "machine: \(machine.cpus) CPUs, \(machine.kernel)\(machine.cpuModel.isEmpty ? "" : ", " + machine.cpuModel); load \(NumberText.fixed(machine.loadAverageStart, 2)) -> \(NumberText.fixed(loadAverageEnd, 2)); commit \(machine.gitCommit ?? "?")\(machine.gitDirty ? " (dirty)" : ""); SQLite \(machine.sqliteVersion)\n\n"
         out += "ingest: \(NumberText.fixed(Double(f.ingestNs) / 1e9, 1)) s, \(NumberText.rate(f.ingestReadingsPerSecond)) r/s (fsync never); \(NumberText.grouped(f.blocks)) blocks, \(NumberText.mebibytes(Int(f.blockBytes))) (\(NumberText.fixed(Double(f.blockBytes) / Double(max(1, f.blockVersions)), 2)) B/reading); \(NumberText.grouped(f.hotVersions)) versions in memory at the end\n"
         out += "RSS: baseline \(NumberText.mebibytes(f.baselineRSSBytes)); at 10 %..100 %: " + f.rssAtTenths.map { NumberText.mebibytes($0) }.joined(separator: ", ") + "\n"
+        out += "hot tier (store's account) at the same moments: " + f.hotBytesAtTenths.map { NumberText.mebibytes($0) }.joined(separator: ", ") + "\n"
         out += "peak \(NumberText.mebibytes(f.peakRSSBytes))\(f.peakWasReset ? "" : " (peak not reset: includes start-up)"), \(NumberText.mebibytes(f.peakOverBaselineBytes)) over the baseline; target: hot budget + \(NumberText.mebibytes(Self.rssAllowanceBytes)) = \(NumberText.mebibytes(f.hotBudgetBytes + Self.rssAllowanceBytes)): \(rssWithinTarget ? "met" : "MISSED")\n\n"
         var t = TextTable([("figure", .left), ("ours", .right), ("reference", .right), ("ratio", .right), ("target", .left)])
         t.add(["get(at:) ns, whole version (id recomputed)", NumberText.fixed(f.getAtNsPerOp, 0), NumberText.fixed(f.baselineSearchNsPerOp, 0) + " (binary search)", NumberText.ratio(f.getAtNsPerOp / f.baselineSearchNsPerOp), "<= 1,000 ns: " + (f.getAtNsPerOp <= Self.getAtNsMax ? "met" : "MISSED")])
@@ -66,6 +67,7 @@ struct QueryReport {
             ("rss", .object([
                 ("baselineBytes", .int(f.baselineRSSBytes)),
                 ("atTenthsBytes", .array(f.rssAtTenths.map { .int($0) })),
+                ("hotTierAtTenthsBytes", .array(f.hotBytesAtTenths.map { .int($0) })),
                 ("peakBytes", .int(f.peakRSSBytes)), ("peakWasReset", .bool(f.peakWasReset)),
                 ("peakOverBaselineBytes", .int(f.peakOverBaselineBytes)),
                 ("allowanceBytes", .int(Self.rssAllowanceBytes)), ("withinTarget", .bool(rssWithinTarget)),
