@@ -7,5 +7,5 @@ struct KDeltaBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "kdelta-bench",
         abstract: "Benchmarks KoruDelta Edge's storage engine against SQLite on the same machine, in the same run.",
-        subcommands: [IngestCommand.self, CompressCommand.self, RetentionCommand.self])
+        subcommands: [IngestCommand.self, CompressCommand.self, QueryBenchCommand.self, RetentionCommand.self])
 }

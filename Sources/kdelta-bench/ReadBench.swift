@@ -23,38 +23,18 @@ enum ReadBench {
         precondition(versions % keyCount == 0, "versions must be a multiple of \(keyCount)")
         let rounds = versions / keyCount
         let batchSize = loadBatchReadings
-        var options = StoreOptions()
-        options.fsync = .never
-        let store: Store
-        do throws(StoreError) { store = try Store.open(directory: directory, options: options) } catch {
-            throw BenchError("opening a store in \(directory): \(error.message)")
-        }
+        let store = try RoundLoader.openStore(directory: directory)
         let peakWasReset = ProcessMemory.resetPeak()
         let baseline = ProcessMemory.current().rssBytes
 
         // Load: round r gives every key one version at time start + r seconds.
-        var batch: [Reading] = []
-        batch.reserveCapacity(batchSize)
         let loadStart = MonotonicClock.nowNs()
         var lastReport = loadStart
-        var written = 0
-        for r in 0..<rounds {
-            let t = SensorWorkload.startTimeMs + Int64(r) * 1000
-            for k in 0..<keyCount {
-                let value = workload.values[(r &* keyCount &+ k) & (SensorWorkload.valueRingCount - 1)]
-                batch.append(Reading(key: workload.keys[k], value: .double(value), sourceTimeMs: t))
-            }
-            if batch.count + keyCount > batchSize || r == rounds - 1 {
-                do throws(StoreError) { try store.putBatch(batch) } catch {
-                    throw BenchError("loading versions into \(directory): \(error.message)")
-                }
-                written += batch.count
-                batch.removeAll(keepingCapacity: true)
-                let now = MonotonicClock.nowNs()
-                if now - lastReport > 5_000_000_000 {
-                    progress("  loaded \(NumberText.grouped(written)) of \(NumberText.grouped(versions)) versions")
-                    lastReport = now
-                }
+        try RoundLoader.load(workload, rounds: rounds, into: store, batchReadings: batchSize, directory: directory) { written in
+            let now = MonotonicClock.nowNs()
+            if now - lastReport > 5_000_000_000 {
+                progress("  loaded \(NumberText.grouped(written)) of \(NumberText.grouped(versions)) versions")
+                lastReport = now
             }
         }
         let loadNs = MonotonicClock.nowNs() - loadStart

@@ -12,7 +12,7 @@ struct KDeltaEdge: ParsableCommand {
             """,
         version: "0.1.0",
         subcommands: [
-            PutCommand.self, GetCommand.self, LogCommand.self, DiffCommand.self, KeysCommand.self,
+            PutCommand.self, GetCommand.self, LogCommand.self, QueryCommand.self, DiffCommand.self, KeysCommand.self,
             VerifyCommand.self, RepairCommand.self, StatsCommand.self, CompactCommand.self,
         ])
 }

@@ -83,6 +83,9 @@ final class BlockFile: @unchecked Sendable {
         } catch {
             throw corrupt(error.offset ?? 0, "directory: \(error)")
         }
+        // The directory is decoded into `entries`; its pages need not stay resident.
+        let directoryStart = entries.map { Int($0.offset) + $0.length }.max() ?? BlockFormat.headerBytes
+        file.evictPages(directoryStart..<b.count)
         return BlockFile(number: number, level: header.level, path: path, entries: entries, file: file)
     }
 

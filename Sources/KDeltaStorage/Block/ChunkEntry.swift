@@ -121,6 +121,7 @@ public struct ChunkEntry: Sendable, Equatable {
             throw CodecError.malformed(offset: start, what: "chunk of \(key) lists \(columns) columns, this version reads \(Column.allCases.count)")
         }
         var lengths: [Int] = []
+        lengths.reserveCapacity(columns)  // one of these per series per block stays in memory
         for _ in 0..<columns { lengths.append(Int(try r.readLE(UInt32.self))) }
         guard count >= 1 else { throw CodecError.malformed(offset: start, what: "chunk of \(key) holds no versions") }
         guard firstSeq >= 1 else { throw CodecError.malformed(offset: start, what: "chunk of \(key) starts at seq 0") }

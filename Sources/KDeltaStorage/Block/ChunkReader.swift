@@ -160,6 +160,10 @@ struct ChunkReader {
         let start = (range.lowerBound / BlockFormat.anchorInterval) * BlockFormat.anchorInterval
         var parent: VersionID? = start == 0 ? entry.parent : anchor(start / BlockFormat.anchorInterval - 1)
         let span = start..<range.upperBound
+        if span.count == 1 {
+            // One version whose parent is stored: each column's value(at:), no arrays.
+            return [try version(at: start, parent: parent, hasher: hasher, recompute: recomputeAll)]
+        }
         let times = try self.times(span), hlcs = try self.hlcs(span), lsns = try self.lsns(span)
         let flags = try sourceFlags(span), values = try self.values(span)
         let keyUTF8 = Array(entry.key.rawValue.utf8)
@@ -192,6 +196,39 @@ struct ChunkReader {
         return out
     }
 
+    /// The version at `p` given its parent's id, each column read with its codec's
+    /// allocation-free `value(at:)` (text and mixed values excepted). The id is the stored
+    /// one when there is one, unless `recompute`.
+    private func version(at p: Int, parent: VersionID?, hasher: VersionHasher, recompute: Bool) throws(StoreError) -> Version {
+        let seq = entry.firstSeq + UInt64(p), n = count
+        let time = try self.time(at: p)
+        let hlcCol = column(.hlcs), lsnCol = column(.lsns)
+        let hlc = HLC(rawValue: UInt64(bitPattern: try check(.hlcs) { () throws(CodecError) in try TimeColumn.value(hlcCol, count: n, at: p) }))
+        let lsn = UInt64(bitPattern: try check(.lsns) { () throws(CodecError) in try TimeColumn.value(lsnCol, count: n, at: p) })
+        let hasSource: Bool
+        if entry.flags & ChunkEntry.flagAllSourceTimes != 0 {
+            hasSource = true
+        } else if entry.flags & ChunkEntry.flagNoSourceTimes != 0 {
+            hasSource = false
+        } else {
+            let col = column(.sourceFlags)
+            hasSource = try check(.sourceFlags) { () throws(CodecError) in try BoolColumn.value(col, count: n, at: p) }
+        }
+        let source: Int64? = hasSource ? time : nil
+        let value = try self.value(at: p)
+        let id: VersionID
+        if !recompute && p == count - 1 {
+            id = entry.lastID
+        } else if !recompute && (p + 1) % BlockFormat.anchorInterval == 0 {
+            id = anchor((p + 1) / BlockFormat.anchorInterval - 1)
+        } else {
+            id = Array(entry.key.rawValue.utf8).withUnsafeBytes { key in
+                hasher.id(key: key, parent: parent, seq: seq, hlc: hlc, sourceTimeMs: source, value: value)
+            }
+        }
+        return Version(key: entry.key, seq: seq, hlc: hlc, sourceTimeMs: source, value: value, parent: parent, id: id, lsn: lsn)
+    }
+
     /// Stored ids the chain must reach, for `verify`: (position, id) of every anchor and
     /// the last version.
     func storedIDs() -> [(Int, VersionID)] {
@@ -206,25 +243,11 @@ struct ChunkReader {
     }
 
     /// Position of the version with the greatest time at or before `t` (the later one on
-    /// ties), for a sorted chunk: the time model's window, then a search inside it.
+    /// ties): for a sorted chunk the time model's window, then a search inside it
+    /// (`lastAtOrBefore(time:)`); otherwise a pass over the whole time column.
     func indexAtOrBeforeTime(_ t: Int64) throws(StoreError) -> Int? {
         if t < entry.minTimeMs { return nil }
-        if entry.timesSorted {
-            if t >= entry.maxTimeMs { return count - 1 }
-            let window = entry.timeModel.searchWindow(t, count: count)
-            let ts = try times(window)
-            // The window must bracket t: its first time at or before t (or be position 0),
-            // its last after t (or be the end). Otherwise the model was wrong: search all.
-            let bracketed = (window.lowerBound == 0 || ts[0] <= t) && (window.upperBound == count || ts[ts.count - 1] > t)
-            if bracketed {
-                var lo = 0, hi = ts.count
-                while lo < hi {
-                    let mid = (lo + hi) >> 1
-                    if ts[mid] <= t { lo = mid + 1 } else { hi = mid }
-                }
-                return lo > 0 ? window.lowerBound + lo - 1 : nil
-            }
-        }
+        if entry.timesSorted { return try lastAtOrBefore(time: t)?.position }
         let all = try times(0..<count)
         var best: Int? = nil
         for (i, x) in all.enumerated() where x <= t {

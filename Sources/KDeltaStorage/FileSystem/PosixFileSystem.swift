@@ -154,8 +154,11 @@ public struct PosixFileSystem: FileSystem {
         guard let p = mmap(nil, size, PROT_READ, MAP_SHARED, fd.raw, 0), p != MAP_FAILED else {
             throw FileSystemError(operation: "mmap", path: path, errno: errno)
         }
-        return MappedFile(path: path, bytes: UnsafeRawBufferPointer(start: p, count: size)) { b in
-            _ = munmap(UnsafeMutableRawPointer(mutating: b.baseAddress), b.count)
-        }
+        return MappedFile(
+            path: path, bytes: UnsafeRawBufferPointer(start: p, count: size),
+            release: { b in _ = munmap(UnsafeMutableRawPointer(mutating: b.baseAddress), b.count) },
+            // The corresponding C function is `madvise` (MADV_DONTNEED: a shared file
+            // mapping's pages are dropped and read back from the file when touched).
+            evict: { b in _ = madvise(UnsafeMutableRawPointer(mutating: b.baseAddress), b.count, MADV_DONTNEED) })
     }
 }

@@ -24,7 +24,12 @@ final class Series: @unchecked Sendable {
     private(set) var hotParent: VersionID? = nil
     /// The series' chunks in block files, in seq order, covering `firstSeq ..<
     /// hotFirstSeq` without gaps. Written under the state lock, like the columns.
-    private(set) var chunks: [ChunkRef] = []
+    private(set) var chunks: [ChunkRef] = [] {
+        didSet { chunkTimes = ChunkTimes(chunks) }
+    }
+    /// Whether the chunks' times ascend across all of them, kept with `chunks` (whatever
+    /// changes them), so that a read need not walk a series' hundreds of chunks to know.
+    private(set) var chunkTimes = ChunkTimes([])
     /// The first seq still kept (older ones were dropped by retention). Versions below it
     /// may still sit in the first chunk until compaction rewrites it; reads skip them.
     private(set) var firstSeq: UInt64 = 1
@@ -251,14 +256,7 @@ final class Series: @unchecked Sendable {
     /// The version at position `i` (0 = oldest held).
     func version(at i: Int) -> Version {
         let tag = tags[i]
-        let p = payloads[i]
-        let value: Value
-        switch ValueTag(rawValue: tag & 0x0F)! {
-        case .double: value = .double(Double(bitPattern: p))
-        case .int: value = .int(Int64(bitPattern: p))
-        case .bool: value = .bool(p != 0)
-        case .string, .document: value = objects[Int(p)]
-        }
+        let value = self.value(at: i)
         let hlc = HLC(rawValue: hlcs[i])
         return Version(
             key: key, seq: hotFirstSeq + UInt64(i), hlc: hlc,
@@ -296,14 +294,60 @@ final class Series: @unchecked Sendable {
         return lo > 0 ? Int(order[lo - 1]) : nil
     }
 
+    /// Positions of the versions with time in `from..<to`, for a series whose times are
+    /// sorted: two binary searches.
+    func positions(timeFrom from: Int64, to: Int64) -> Range<Int> {
+        precondition(timesSorted, "positions(timeFrom:to:) of \(key), whose times are not sorted")
+        let lo = from == Int64.min ? 0 : times.upperBound(from - 1)
+        let hi = to == Int64.min ? 0 : times.upperBound(to - 1)
+        return lo < hi ? lo..<hi : lo..<lo
+    }
+
     /// Positions of the versions with time in `from..<to`, in time order.
     func indices(timeFrom from: Int64, to: Int64) -> [Int] {
-        if timesSorted {
-            let lo = from == Int64.min ? 0 : times.upperBound(from - 1)
-            let hi = times.upperBound(to - 1)
-            return lo < hi ? Array(lo..<hi) : []
-        }
+        if timesSorted { return Array(positions(timeFrom: from, to: to)) }
         return sortedOrder().lazy.map { Int($0) }.filter { self.times[$0] >= from && self.times[$0] < to }
+    }
+
+    /// The times and values of the versions at `positions` (in that order) for a range
+    /// scan: doubles and ints unboxed when every one of them has that type.
+    func batch(_ positions: some Collection<Int>) -> ReadingBatch {
+        var t: [Int64] = []
+        t.reserveCapacity(positions.count)
+        var allDoubles = true, allInts = true
+        for i in positions {
+            t.append(times[i])
+            let tag = tags[i] & 0x0F
+            if tag != ValueTag.double.rawValue { allDoubles = false }
+            if tag != ValueTag.int.rawValue { allInts = false }
+        }
+        if allDoubles {
+            var d: [Double] = []
+            d.reserveCapacity(t.count)
+            for i in positions { d.append(Double(bitPattern: payloads[i])) }
+            return ReadingBatch(times: t, values: .doubles(d))
+        }
+        if allInts {
+            var n: [Int64] = []
+            n.reserveCapacity(t.count)
+            for i in positions { n.append(Int64(bitPattern: payloads[i])) }
+            return ReadingBatch(times: t, values: .ints(n))
+        }
+        var v: [Value] = []
+        v.reserveCapacity(t.count)
+        for i in positions { v.append(value(at: i)) }
+        return ReadingBatch(times: t, values: .values(v))
+    }
+
+    /// The value of the version at `i`.
+    func value(at i: Int) -> Value {
+        let p = payloads[i]
+        switch ValueTag(rawValue: tags[i] & 0x0F)! {
+        case .double: return .double(Double(bitPattern: p))
+        case .int: return .int(Int64(bitPattern: p))
+        case .bool: return .bool(p != 0)
+        case .string, .document: return objects[Int(p)]
+        }
     }
 
     /// Time of the version at `i`.

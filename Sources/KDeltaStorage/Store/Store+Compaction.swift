@@ -13,9 +13,10 @@ extension Store {
 
     /// Merges blocks when due (docs/format/block.md, "Compaction"): rollup blocks once
     /// `StorageLimits.compactWarmBlocksMin` of them are live, into one; version blocks, a
-    /// run of neighbours (in LSN order) that holds that many warm blocks or a block more
-    /// than `compactDeadFractionMax` dead, into one cold block of at most
-    /// `compactVersionsMax` versions, leaving out versions retention dropped. One merge per
+    /// run of neighbours (in LSN order) that holds that many warm blocks, or as many as fit
+    /// in `compactVersionsMax` live versions while more wait, or a block more than
+    /// `compactDeadFractionMax` dead, into one cold block, leaving out versions retention
+    /// dropped. One merge per
     /// call, so the work is bounded; the background pass calls it after retention.
     ///
     /// Crash-safe: the new block is written and synced, then a new catalog and the
@@ -89,9 +90,12 @@ extension Store {
                 live += blocks[j].live
                 j += 1
             }
+            // Due: enough warm blocks, a run as large as one merge may be (more blocks
+            // would not fit), or a block mostly dead.
             let warm = run.filter { $0.block.level == BlockFormat.levelWarm }.count
+            let full = run.count >= 2 && j < blocks.count && wanted(blocks[j])
             let mostlyDead = run.contains { $0.deadFraction > StorageLimits.compactDeadFractionMax }
-            if warm >= StorageLimits.compactWarmBlocksMin || mostlyDead { return run }
+            if warm >= StorageLimits.compactWarmBlocksMin || full || mostlyDead { return run }
             i = j
         }
         return nil

@@ -10,15 +10,11 @@ struct TierLookup {
 
     /// True when times never decrease across chunks and memory, so the last chunk that
     /// starts at or before a time holds the answer.
-    private var timesSortedAcrossTiers: Bool {
-        var previousMax = Int64.min
-        for c in chunks {
-            let e = c.entry
-            if !e.timesSorted || e.minTimeMs < previousMax { return false }
-            previousMax = e.maxTimeMs
-        }
+    var timesSortedAcrossTiers: Bool {
+        let ordered = series.chunkTimes
+        if !ordered.sorted { return false }
         if series.count > 0 {
-            if !series.timesSorted || series.time(at: 0) < previousMax { return false }
+            if !series.timesSorted || series.time(at: 0) < ordered.maxTimeMs { return false }
         }
         return true
     }
@@ -41,36 +37,48 @@ struct TierLookup {
         var lo = 0, hi = chunks.count
         while lo < hi {
             let mid = (lo + hi) >> 1
-            let e = chunks[mid].entry
-            if seq < e.firstSeq { hi = mid } else if seq > e.lastSeq { lo = mid + 1 } else { return mid }
+            let c = chunks[mid]
+            if seq < c.firstSeq { hi = mid } else if seq > c.lastSeq { lo = mid + 1 } else { return mid }
         }
         return nil
     }
 
-    func version(atOrBeforeTime t: Int64) throws(StoreError) -> Version? {
+    /// Where a version lives: a position in memory, or in a chunk.
+    private enum Place {
+        case hot(Int)
+        /// The chunk, the position, and the version's time (found by the search).
+        case chunk(ChunkReader, Int, Int64)
+    }
+
+    /// The version with the greatest (time, seq) at or before `t`.
+    private func place(atOrBeforeTime t: Int64) throws(StoreError) -> Place? {
         if timesSortedAcrossTiers {
             if series.count > 0 && series.time(at: 0) <= t {
-                return series.index(atOrBeforeTime: t).map { series.version(at: $0) }
+                return series.index(atOrBeforeTime: t).map { .hot($0) }
             }
             // The last chunk starting at or before t.
             var lo = 0, hi = chunks.count
             while lo < hi {
                 let mid = (lo + hi) >> 1
-                if chunks[mid].entry.minTimeMs <= t { lo = mid + 1 } else { hi = mid }
+                if chunks[mid].minTimeMs <= t { lo = mid + 1 } else { hi = mid }
             }
             guard lo > 0 else { return nil }
             let r = try chunks[lo - 1].reader()
-            guard let p = try r.indexAtOrBeforeTime(t), r.entry.firstSeq + UInt64(p) >= series.firstSeq else { return nil }
-            return try r.versions(p..<(p + 1), hasher: VersionHasher()).first
+            // Times ascend, so nothing before the answer is live when the answer is not.
+            if r.entry.timesSorted {
+                guard let found = try r.lastAtOrBefore(time: t), found.position >= firstLive(r.entry) else { return nil }
+                return .chunk(r, found.position, found.timeMs)
+            }
+            guard let p = try r.indexAtOrBeforeTime(t), p >= firstLive(r.entry) else { return nil }
+            return .chunk(r, p, try r.time(at: p))
         }
         // Back-filled times: the greatest (time, seq) at or before t over every tier.
-        var best: (time: Int64, seq: UInt64, version: () throws(StoreError) -> Version?)? = nil
+        var best: (time: Int64, seq: UInt64, place: Place)? = nil
         if let i = series.index(atOrBeforeTime: t) {
-            let s = series
-            best = (s.time(at: i), s.hotFirstSeq + UInt64(i), { () throws(StoreError) -> Version? in s.version(at: i) })
+            best = (series.time(at: i), series.hotFirstSeq + UInt64(i), .hot(i))
         }
-        for c in chunks.reversed() where c.entry.minTimeMs <= t {
-            if let b = best, c.entry.maxTimeMs < b.time { continue }
+        for c in chunks.reversed() where c.minTimeMs <= t {
+            if let b = best, c.maxTimeMs < b.time { continue }
             let r = try c.reader()
             guard var p = try r.indexAtOrBeforeTime(t) else { continue }
             let live = firstLive(r.entry)
@@ -80,12 +88,30 @@ struct TierLookup {
                 guard let k = times.indices.filter({ times[$0] <= t }).max(by: { (times[$0], $0) < (times[$1], $1) }) else { continue }
                 p = live + k
             }
-            let time = try r.times(p..<(p + 1))[0]
+            let time = try r.time(at: p)
             let seq = r.entry.firstSeq + UInt64(p)
             if let b = best, (time, seq) <= (b.time, b.seq) { continue }
-            best = (time, seq, { () throws(StoreError) -> Version? in try r.versions(p..<(p + 1), hasher: VersionHasher()).first })
+            best = (time, seq, .chunk(r, p, time))
         }
-        return try best?.version()
+        return best?.place
+    }
+
+    func version(atOrBeforeTime t: Int64) throws(StoreError) -> Version? {
+        switch try place(atOrBeforeTime: t) {
+        case .hot(let i): return series.version(at: i)
+        case .chunk(let r, let p, _): return try r.versions(p..<(p + 1), hasher: VersionHasher()).first
+        case nil: return nil
+        }
+    }
+
+    /// The time and value of the version `version(atOrBeforeTime:)` finds, read without
+    /// recomputing its id.
+    func reading(atOrBeforeTime t: Int64) throws(StoreError) -> TimedReading? {
+        switch try place(atOrBeforeTime: t) {
+        case .hot(let i): return TimedReading(timeMs: series.time(at: i), value: series.value(at: i))
+        case .chunk(let r, let p, let time): return TimedReading(timeMs: time, value: try r.value(at: p))
+        case nil: return nil
+        }
     }
 
     func version(atOrBefore hlc: HLC) throws(StoreError) -> Version? {
@@ -110,7 +136,7 @@ struct TierLookup {
         let to = query.untilMs ?? Int64.max
         let hasher = VersionHasher()
         var out: [Version] = []
-        for c in chunks where c.entry.maxTimeMs >= from && c.entry.minTimeMs < to {
+        for c in chunks where c.maxTimeMs >= from && c.minTimeMs < to {
             let r = try c.reader()
             let times = try r.times(0..<r.count)
             var lo = r.count, hi = 0
