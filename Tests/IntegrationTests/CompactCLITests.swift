@@ -90,6 +90,23 @@ import Testing
         #expect(log?.count == 100, "\(r.stdout.prefix(200))")
         r = try cli.run(["verify"])
         #expect(r.status == 0, "\(r.stdout) \(r.stderr)")
+
+        // Windows over the meter come from its hourly rollups (and the one raw reading
+        // left) and equal the sums of the readings written: 60 a window, i = 0 ... 2879.
+        r = try cli.run(["query", "meters/house", "--every", "1h", "--agg", "sum", "--format", "csv"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let rows = r.stdout.split(separator: "\n").dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false) }
+        #expect(rows.count == 48)
+        for (w, row) in rows.enumerated() {
+            let expected = (0..<60).reduce(0) { $0 + w * 60 + $1 }
+            #expect(row.count == 5 && Double(row[3]) == Double(expected) && row[4] == "60", "window \(w): \(row)")
+        }
+        r = try cli.run(["query", "meters/house", "--every", "6h", "--agg", "count", "--format", "json"])
+        #expect(r.status == 0 && r.stdout.contains("\"value\":360"), "\(r.stdout.prefix(300)) \(r.stderr)")
+        // A window the hourly rollups cannot serve is refused, saying which lengths work.
+        r = try cli.run(["query", "meters/house", "--every", "30m", "--agg", "sum"])
+        #expect(r.status != 0)
+        #expect(r.stderr.contains("1h"), "\(r.stderr)")
     }
 
     @Test func aBadConfigurationFileIsRefusedWithItsLine() throws {
