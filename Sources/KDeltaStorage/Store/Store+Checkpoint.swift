@@ -50,7 +50,7 @@ extension Store {
 
             // 2. The block, series by series (a copy under the read lock, encoded outside it).
             let blocksDir = directory + "/" + BlockFormat.directoryName
-            let number = manifest.nextBlockNumber
+            let number = reserveBlockNumber()
             var blockWriter = try BlockWriter(fs: fs, directory: blocksDir, storeID: manifest.storeID, number: number, level: BlockFormat.levelWarm)
             let summary: BlockSummary
             do throws(StoreError) {
@@ -83,7 +83,6 @@ extension Store {
             next.checkpointLSN = cutLSN
             next.walFirstSegment = segment.number
             next.walFirstLSN = segment.firstLSN
-            next.nextBlockNumber = number + 1
             next.blocks.append(Manifest.BlockRef(number: number, level: summary.level, bytes: summary.bytes))
             let previousCatalog = try installCheckpoint(catalog, next, what: "checkpoint \(cutLSN)")
 
@@ -118,6 +117,7 @@ extension Store {
     func installCheckpoint(_ catalog: Catalog, _ proposed: Manifest, what: String) throws(StoreError) -> UInt64 {
         var next = proposed
         next.catalogGeneration = manifest.catalogGeneration + 1
+        next.nextBlockNumber = max(next.nextBlockNumber, reservedBlockNumber)
         let catalogPath = directory + "/" + Catalog.fileName(next.catalogGeneration)
         do throws(FileSystemError) {
             let fd = try fs.open(catalogPath, .createOrTruncate)
@@ -141,6 +141,14 @@ extension Store {
         manifest = next
         catalogSeriesCount = catalog.entries.count
         return previous
+    }
+
+    /// A block number no other block has or will get (blocks being written included).
+    /// Under `cutMutex`.
+    func reserveBlockNumber() -> UInt64 {
+        let n = max(manifest.nextBlockNumber, reservedBlockNumber)
+        reservedBlockNumber = n + 1
+        return n
     }
 
     /// Removes catalog generation `generation` (0: none), replaced by a later one.

@@ -27,9 +27,9 @@ extension Store {
         guard writer != nil else {
             throw StoreError(.readOnly, "the store in \(directory) was opened read-only; open it for writing to compact")
         }
-        let report = try cutMutex.withLock { () throws(StoreError) -> CompactionReport in
+        let report = try maintenanceMutex.withLock { () throws(StoreError) -> CompactionReport in
             if let e = poisonedBy { throw e }
-            let (versionBlocks, rollupBlocks) = state.withReadLock { blockUse() }
+            let (versionBlocks, rollupBlocks) = cutMutex.withLock { state.withReadLock { blockUse() } }
             if rollupBlocks.count >= StorageLimits.compactWarmBlocksMin {
                 return try mergeRollupBlocks(rollupBlocks)
             }
@@ -171,13 +171,13 @@ extension Store {
         return report
     }
 
-    /// Writes block `manifest.nextBlockNumber` of `level`: `fill` adds its chunks; the file
-    /// is finished, synced with its folder, and opened. On failure the partial file is
-    /// removed. The block is not part of the store until a manifest names it. Under
-    /// `cutMutex`.
+    /// Writes a new block of `level` (its number reserved at once): `fill` adds its
+    /// chunks; the file is finished, synced with its folder, and opened. On failure the
+    /// partial file is removed. The block is not part of the store until a manifest names
+    /// it. Called without `cutMutex`, so cuts go on meanwhile.
     func writeBlock(level: UInt8, _ fill: (inout BlockWriter) throws(StoreError) -> Void) throws(StoreError) -> (BlockFile, BlockSummary) {
         let blocksDir = directory + "/" + BlockFormat.directoryName
-        let number = manifest.nextBlockNumber
+        let number = cutMutex.withLock { reserveBlockNumber() }
         var w = try BlockWriter(fs: fs, directory: blocksDir, storeID: manifest.storeID, number: number, level: level)
         let summary: BlockSummary
         do throws(StoreError) {
@@ -192,25 +192,27 @@ extension Store {
         return (block, summary)
     }
 
-    /// Commits a merge: manifest without `numbers` and with the new block (and a new
-    /// catalog, unchanged in content), then the series point at the new chunks, then the
-    /// merged files go.
+    /// Commits a merge, under `cutMutex`: manifest without `numbers` and with the new
+    /// block (and a new catalog, unchanged in content), then the series point at the new
+    /// chunks; then the merged files go.
     private func commitMerge(
         replacing numbers: Set<UInt64>, with block: BlockFile, summary: BlockSummary, report: inout CompactionReport,
         apply: (Series, ChunkRef?) -> Void, chunkIndex: (Series) -> Int?
     ) throws(StoreError) {
-        var next = manifest
-        report.bytesRead = next.blocks.filter { numbers.contains($0.number) }.reduce(0) { $0 + $1.bytes }
-        next.blocks.removeAll { numbers.contains($0.number) }
-        next.blocks.append(Manifest.BlockRef(number: block.number, level: summary.level, bytes: summary.bytes))
-        next.nextBlockNumber = block.number + 1
-        let catalog = state.withReadLock { catalogAsOfCheckpoint() }
-        let previousCatalog = try installCheckpoint(catalog, next, what: "a compaction")
-        report.bytesWritten = summary.bytes + Int64(catalog.encoded().count + next.encoded().count)
-        state.withWriteLock {
-            for s in hot.series {
-                apply(s, chunkIndex(s).map { ChunkRef(block: block, index: $0) })
+        let previousCatalog = try cutMutex.withLock { () throws(StoreError) -> UInt64 in
+            var next = manifest
+            report.bytesRead = next.blocks.filter { numbers.contains($0.number) }.reduce(0) { $0 + $1.bytes }
+            next.blocks.removeAll { numbers.contains($0.number) }
+            next.blocks.append(Manifest.BlockRef(number: block.number, level: summary.level, bytes: summary.bytes))
+            let catalog = state.withReadLock { catalogAsOfCheckpoint() }
+            let previous = try installCheckpoint(catalog, next, what: "a compaction")
+            report.bytesWritten = summary.bytes + Int64(catalog.encoded().count + manifest.encoded().count)
+            state.withWriteLock {
+                for s in hot.series {
+                    apply(s, chunkIndex(s).map { ChunkRef(block: block, index: $0) })
+                }
             }
+            return previous
         }
         report.blocksMerged = numbers.count
         report.blockWritten = block.number

@@ -58,41 +58,45 @@ extension Store {
     /// series, until `bytes` are freed or only each key's newest version is left. Those
     /// drops ignore the sync cursor: that is the overflow policy's price.
     private func dropOldest(toFree bytes: Int64) throws(StoreError) {
-        try cutMutex.withLock { () throws(StoreError) in
+        try maintenanceMutex.withLock { () throws(StoreError) in
             if let e = poisonedBy { throw e }
-            let plans = state.withReadLock { () -> [SeriesRetentionPlan] in
-                var order: [(lsn: UInt64, block: BlockFile)] = []
-                var seen = Set<UInt64>()
-                for s in hot.series.prefix(catalogSeriesCount) {
-                    for c in s.chunks where !seen.contains(c.block.number) {
-                        seen.insert(c.block.number)
-                        order.append((c.block.entries.filter { !$0.isRollup }.map(\.firstLSN).min() ?? .max, c.block))
-                    }
-                }
-                order.sort { $0.lsn < $1.lsn }
-                var floors: [UInt32: UInt64] = [:]
-                var freed: Int64 = 0
-                for (_, block) in order where freed < bytes {
-                    for e in block.entries where !e.isRollup {
-                        let s = hot.series[Int(e.seriesID)]
-                        let ceiling = min(s.hotFirstSeq, s.nextSeq - 1)
-                        floors[s.id] = max(floors[s.id] ?? s.firstSeq, min(e.lastSeq + 1, ceiling))
-                    }
-                    freed += block.byteCount
-                }
-                return floors.compactMap { (id, floor) -> SeriesRetentionPlan? in
-                    let s = hot.series[Int(id)]
-                    guard floor > s.firstSeq else { return nil }
-                    var p = SeriesRetentionPlan(series: s, floor: floor, rollupFloorMs: s.rollupFloorMs)
-                    p.drops.overflow = floor - s.firstSeq
-                    return p
-                }.sorted { $0.series.id < $1.series.id }
-            }
+            let plans = cutMutex.withLock { state.withReadLock { overflowPlans(toFree: bytes) } }
             guard !plans.isEmpty else { return }
             var report = RetentionReport()
             try commit(plans, report: &report)
             statusMutex.withLock { maintenance.overflowDrops += report.dropped.overflow }
         }
+    }
+
+    /// The floors that drop the oldest version blocks until `bytes` are freed. Under
+    /// `cutMutex` and the state lock.
+    private func overflowPlans(toFree bytes: Int64) -> [SeriesRetentionPlan] {
+        var order: [(lsn: UInt64, block: BlockFile)] = []
+        var seen = Set<UInt64>()
+        for s in hot.series.prefix(catalogSeriesCount) {
+            for c in s.chunks where !seen.contains(c.block.number) {
+                seen.insert(c.block.number)
+                order.append((c.block.entries.filter { !$0.isRollup }.map(\.firstLSN).min() ?? .max, c.block))
+            }
+        }
+        order.sort { $0.lsn < $1.lsn }
+        var floors: [UInt32: UInt64] = [:]
+        var freed: Int64 = 0
+        for (_, block) in order where freed < bytes {
+            for e in block.entries where !e.isRollup {
+                let s = hot.series[Int(e.seriesID)]
+                let ceiling = min(s.hotFirstSeq, s.nextSeq - 1)
+                floors[s.id] = max(floors[s.id] ?? s.firstSeq, min(e.lastSeq + 1, ceiling))
+            }
+            freed += block.byteCount
+        }
+        return floors.compactMap { (id, floor) -> SeriesRetentionPlan? in
+            let s = hot.series[Int(id)]
+            guard floor > s.firstSeq else { return nil }
+            var p = SeriesRetentionPlan(series: s, floor: floor, rollupFloorMs: s.rollupFloorMs)
+            p.drops.overflow = floor - s.firstSeq
+            return p
+        }.sorted { $0.series.id < $1.series.id }
     }
 
     /// The background pass: retention, the disk budget, then compaction while due (a few

@@ -17,83 +17,87 @@ extension Store {
         guard writer != nil else {
             throw StoreError(.readOnly, "the store in \(directory) was opened read-only; open it for writing to apply retention")
         }
-        var report = RetentionReport()
-        if options.retention.rules.isEmpty { return report }
-        let planner = RetentionPlanner(rules: options.retention, nowMs: nowMs ?? options.clock.nowMs(),
-                                       acknowledgedLSN: options.syncCursor.acknowledgedLSN)
-        let wantsCut = cutMutex.withLock {
-            state.withReadLock { hot.series.contains { planner.wantsVersionsInMemory($0) } }
-        }
-        if wantsCut {
-            try cut()
-            report.cutFirst = true
-        }
-        try cutMutex.withLock { () throws(StoreError) in
+        return try maintenanceMutex.withLock { () throws(StoreError) -> RetentionReport in
+            var report = RetentionReport()
+            if options.retention.rules.isEmpty { return report }
+            let planner = RetentionPlanner(rules: options.retention, nowMs: nowMs ?? options.clock.nowMs(),
+                                           acknowledgedLSN: options.syncCursor.acknowledgedLSN)
+            let wantsCut = state.withReadLock { hot.series.contains { planner.wantsVersionsInMemory($0) } }
+            if wantsCut {
+                try cut()
+                report.cutFirst = true
+            }
             if let e = poisonedBy { throw e }
-            let views = state.withReadLock { hot.series.prefix(catalogSeriesCount).map(SeriesView.init) }
+            // Views taken at one checkpoint; cuts may follow while the plans are made, which
+            // only adds blocks after them.
+            let views = cutMutex.withLock { state.withReadLock { hot.series.prefix(catalogSeriesCount).map(SeriesView.init) } }
             var plans: [SeriesRetentionPlan] = []
             for v in views {
                 if let p = try planner.plan(v) { plans.append(p) }
             }
-            guard !plans.isEmpty else { return }
-            try commit(plans, report: &report)
+            if !plans.isEmpty { try commit(plans, report: &report) }
+            statusMutex.withLock { maintenance.retentionPasses += 1 }
+            return report
         }
-        statusMutex.withLock { maintenance.retentionPasses += 1 }
-        return report
     }
 
-    /// Writes the plans' rollups, commits the new catalog and manifest, applies the plans
-    /// in memory and removes what they left dead. Under `cutMutex`.
+    /// Writes the plans' rollups (without `cutMutex`), then under `cutMutex` commits the
+    /// new catalog and manifest and applies the plans in memory, then removes what they
+    /// left dead. Under `maintenanceMutex`.
     func commit(_ plans: [SeriesRetentionPlan], report: inout RetentionReport) throws(StoreError) {
-        var next = manifest
         // 1. The rollups, in a rollup block.
-        var rollupBlock: BlockFile? = nil
+        var rollupBlock: (file: BlockFile, summary: BlockSummary)? = nil
         var rollupChunkIndex: [ObjectIdentifier: Int] = [:]
         if plans.contains(where: { !$0.rollups.isEmpty }) {
-            let (block, summary) = try writeBlock(level: BlockFormat.levelRollup) { (w: inout BlockWriter) throws(StoreError) in
+            var written = 0
+            rollupBlock = try writeBlock(level: BlockFormat.levelRollup) { (w: inout BlockWriter) throws(StoreError) in
                 for p in plans where !p.rollups.isEmpty {
                     let (bytes, entry) = RollupChunk.encode(seriesID: p.series.id, key: p.series.key, rollups: p.rollups, lsns: p.rolledLSNs ?? 0...0)
                     rollupChunkIndex[ObjectIdentifier(p.series)] = w.chunkCount
                     try w.add(bytes: bytes, entry: entry)
-                    report.rollupsWritten += p.rollups.count
+                    written += p.rollups.count
                 }
             }
-            let number = block.number
-            rollupBlock = block
-            next.nextBlockNumber = number + 1
-            next.blocks.append(Manifest.BlockRef(number: number, level: summary.level, bytes: summary.bytes))
-            report.rollupBlock = number
-            report.bytesWritten += summary.bytes
+            report.rollupsWritten = written
+            report.rollupBlock = rollupBlock?.file.number
+            report.bytesWritten += rollupBlock?.summary.bytes ?? 0
         }
-        // 2. Blocks left with no live chunk, given the new floors.
-        let dead = state.withReadLock { deadBlocks(after: plans) }
-        next.blocks.removeAll { dead.contains($0.number) }
-        report.bytesFreed = manifest.blocks.filter { dead.contains($0.number) }.reduce(0) { $0 + $1.bytes }
-        // 3. The catalog with the new floors and counts, and the manifest: the commit point.
-        let catalog = state.withReadLock { () -> Catalog in
-            var c = catalogAsOfCheckpoint()
-            for p in plans {
-                let i = Int(p.series.id)
-                c.entries[i].firstSeq = p.floor
-                c.entries[i].drops = p.series.drops + p.drops
-                c.entries[i].rollupFloorMs = p.rollupFloorMs
+        let (previousCatalog, dead) = try cutMutex.withLock { () throws(StoreError) -> (UInt64, Set<UInt64>) in
+            var next = manifest
+            if let (block, summary) = rollupBlock {
+                next.blocks.append(Manifest.BlockRef(number: block.number, level: summary.level, bytes: summary.bytes))
             }
-            return c
-        }
-        let previousCatalog = try installCheckpoint(catalog, next, what: "a retention pass")
-        report.bytesWritten += Int64(catalog.encoded().count + next.encoded().count)
-        // 4. Memory follows.
-        state.withWriteLock {
-            for p in plans {
-                let s = p.series
-                if let block = rollupBlock, let i = rollupChunkIndex[ObjectIdentifier(s)] {
-                    s.attachRollups(ChunkRef(block: block, index: i))
+            // 2. Blocks left with no live chunk, given the new floors.
+            let dead = state.withReadLock { deadBlocks(after: plans) }
+            next.blocks.removeAll { dead.contains($0.number) }
+            report.bytesFreed = manifest.blocks.filter { dead.contains($0.number) }.reduce(0) { $0 + $1.bytes }
+            // 3. The catalog with the new floors and counts, and the manifest: the commit point.
+            let catalog = state.withReadLock { () -> Catalog in
+                var c = catalogAsOfCheckpoint()
+                for p in plans {
+                    let i = Int(p.series.id)
+                    c.entries[i].firstSeq = p.floor
+                    c.entries[i].drops = p.series.drops + p.drops
+                    c.entries[i].rollupFloorMs = p.rollupFloorMs
                 }
-                if p.floor != s.firstSeq { s.drop(before: p.floor) }
-                if p.rollupFloorMs != s.rollupFloorMs { s.dropRollups(before: p.rollupFloorMs) }
-                s.drops = s.drops + p.drops
-                report.dropped = report.dropped + p.drops
+                return c
             }
+            let previous = try installCheckpoint(catalog, next, what: "a retention pass")
+            report.bytesWritten += Int64(catalog.encoded().count + manifest.encoded().count)
+            // 4. Memory follows.
+            state.withWriteLock {
+                for p in plans {
+                    let s = p.series
+                    if let block = rollupBlock?.file, let i = rollupChunkIndex[ObjectIdentifier(s)] {
+                        s.attachRollups(ChunkRef(block: block, index: i))
+                    }
+                    if p.floor != s.firstSeq { s.drop(before: p.floor) }
+                    if p.rollupFloorMs != s.rollupFloorMs { s.dropRollups(before: p.rollupFloorMs) }
+                    s.drops = s.drops + p.drops
+                    report.dropped = report.dropped + p.drops
+                }
+            }
+            return (previous, dead)
         }
         report.seriesChanged = plans.count
         report.blocksRemoved = dead.count
@@ -104,7 +108,7 @@ extension Store {
 
     /// Numbers of the live blocks that would hold no live chunk once `plans` apply: every
     /// version chunk below its series' new floor, every rollup chunk below its rollup
-    /// floor. Under the state lock.
+    /// floor. Under `cutMutex` and the state lock.
     func deadBlocks(after plans: [SeriesRetentionPlan]) -> Set<UInt64> {
         var floors: [UInt32: (seq: UInt64, rollupMs: Int64)] = [:]
         for p in plans { floors[p.series.id] = (p.floor, p.rollupFloorMs) }

@@ -21,8 +21,17 @@ public final class Store: @unchecked Sendable {
     let hot: HotTier
     /// The manifest on disk; replaced only by a checkpoint, under `cutMutex`.
     @exclusivity(unchecked) var manifest: Manifest
-    /// Serialises cuts and checkpoints (the `compact` command, the budget's cutter).
+    /// Serialises cuts and every checkpoint (manifest and catalog replaced, memory moved
+    /// to blocks or dropped): held for a whole cut, and for the commit step of a retention
+    /// pass or a compaction, never while those write their blocks.
     let cutMutex = PThreadMutex()
+    /// Serialises retention passes, compactions and the overflow policy: they plan from
+    /// the blocks and write new ones without `cutMutex`, so the cutter keeps the hot tier
+    /// within its budget meanwhile. Taken before `cutMutex`, never after.
+    let maintenanceMutex = PThreadMutex()
+    /// Block numbers handed out so far (files being written get theirs before their
+    /// manifest exists); under `cutMutex`.
+    @exclusivity(unchecked) var reservedBlockNumber: UInt64 = 0
     /// Cuts done since open.
     @exclusivity(unchecked) var cutsDone = 0
     /// Series the current catalog lists (those defined at or before the checkpoint); a
