@@ -30,6 +30,11 @@ public enum StorageLimits {
     /// See `fsyncIntervalMsMin`.
     public static let fsyncIntervalMsMax = 600_000
 
+    /// The background cut starts when the hot tier holds this percentage of its budget;
+    /// at the budget itself the committing writer cuts, holding producers back until
+    /// memory is free again (the background cut could not keep up with ingest).
+    public static let hotCutStartPercent = 50
+
     /// How often the background retention pass runs by default (docs/retention.md).
     public static let retentionIntervalMsDefault = 60_000
     /// Compaction merges warm blocks once this many are live, so the manifest's block list

@@ -99,6 +99,9 @@ extension Store {
             report.blockBytes = summary.bytes
             report.checkpointLSN = cutLSN
             report.hotBytesAfter = state.withReadLock { hot.memoryBytes }
+            // The columns just shrank: give the freed pages back to the system, or the
+            // allocator keeps them and resident memory stays at its high-water mark.
+            MemoryTrim.releaseFreePages()
 
             // 6. What the checkpoint made unnecessary.
             report.walSegmentsRemoved = try writer.removeSegments(before: segment.number)

@@ -249,16 +249,7 @@ public final class Store: @unchecked Sendable {
             queueReadingsMax: options.queueReadingsMax, fullBehavior: options.queueFullBehavior
         ) { [unowned self] group in self.commitGroup(group) }
         if options.hotMemoryBudgetBytes > 0 {
-            cutter = BackgroundWorker(name: "kdelta-cut") { [unowned self] in
-                do throws(StoreError) {
-                    try self.cut()
-                    self.maintainer?.trigger()
-                } catch {
-                    // A failed cut leaves the hot tier as it was; it is retried at the next
-                    // trigger and counted.
-                    self.statusMutex.withLock { self.cutFailures += 1; self.lastCutError = error.message }
-                }
-            }
+            cutter = BackgroundWorker(name: "kdelta-cut") { [unowned self] in self.runCut() }
         }
         if options.retentionIntervalMs > 0 {
             maintainer = BackgroundWorker(name: "kdelta-retain", intervalMs: options.retentionIntervalMs) { [unowned self] in
@@ -339,6 +330,7 @@ public final class Store: @unchecked Sendable {
         }
         guard let writer else { preconditionFailure("commit on a read-only store") }
         var overBudget = false
+        var hardLimit = false
         var total = 0
         var newSeries: [Series] = []
         var newByKey: [Key: Series] = [:]
@@ -409,9 +401,17 @@ public final class Store: @unchecked Sendable {
                 s.latestStamp = firstLSN
                 s.cacheLatest()
             }
-            overBudget = options.hotMemoryBudgetBytes > 0 && hot.memoryBytesEstimate > options.hotMemoryBudgetBytes
+            let estimate = hot.memoryBytesEstimate
+            let budget = options.hotMemoryBudgetBytes
+            overBudget = budget > 0 && estimate > budget / 100 * StorageLimits.hotCutStartPercent
+            hardLimit = budget > 0 && estimate > budget
         }
-        if overBudget { cutter?.trigger() } else if writer.rotations != segmentsSeen {
+        if overBudget && hardLimit {
+            // The hot tier reached its budget: readings arrive faster than the background
+            // cut empties memory, so this leader cuts itself and producers wait
+            // (back-pressure): memory never stays above the budget.
+            runCut()
+        } else if overBudget { cutter?.trigger() } else if writer.rotations != segmentsSeen {
             // A new WAL segment takes disk space: let the disk budget be checked.
             segmentsSeen = writer.rotations
             if options.diskBudget.bytesMax != nil { maintainer?.trigger() }
@@ -422,6 +422,18 @@ public final class Store: @unchecked Sendable {
         for p in group {
             p.result = .success(WriteReceipt(firstLSN: lsn, count: p.readings.count))
             lsn += UInt64(p.readings.count)
+        }
+    }
+
+    /// A cut for the hot tier's budget (by the cutter, or by the committing leader past the
+    /// hard limit), then a maintenance pass. A failed cut leaves the hot tier as it was; it
+    /// is retried at the next trigger and counted.
+    private func runCut() {
+        do throws(StoreError) {
+            try cut()
+            maintainer?.trigger()
+        } catch {
+            statusMutex.withLock { cutFailures += 1; lastCutError = error.message }
         }
     }
 

@@ -18,9 +18,10 @@ public struct StoreOptions: Sendable {
     public var queueFullBehavior: QueueFullBehavior = .wait
     /// Size of a WAL segment file. Default 32 MiB.
     public var walSegmentBytes: Int = StorageLimits.walSegmentBytesDefault
-    /// Heap bytes the hot tier may hold before its versions are cut into a warm block
-    /// (in the background; `Store.cut()` does it at once). Default 64 MiB; 0 turns the
-    /// automatic cut off. A crash loses nothing: the versions are in the WAL until the
+    /// Heap bytes the hot tier may hold: its versions are cut into a warm block in the
+    /// background from half of it (`StorageLimits.hotCutStartPercent`), and writers wait
+    /// for a cut when it is reached, so memory stays within it however fast readings come
+    /// (`Store.cut()` cuts at once). Default 64 MiB; 0 turns the automatic cut off. A crash loses nothing: the versions are in the WAL until the
     /// block and its checkpoint are durable.
     public var hotMemoryBudgetBytes: Int = StorageLimits.hotMemoryBudgetBytesDefault
     /// Retention rules: which keys keep how much (docs/retention.md). Default: none, every
