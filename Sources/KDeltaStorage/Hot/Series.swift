@@ -59,6 +59,9 @@ final class Series: @unchecked Sendable {
     private(set) var timesSorted = true
     /// Positions ordered by (time, seq), built on demand for series with out-of-order times.
     private var timeOrder: [Int32]? = nil
+    /// Guards `timeOrder` while readers (which share the state lock) build it; writers
+    /// clear it under the write lock, when no reader runs.
+    private let timeOrderLock = PThreadMutex()
 
     /// Tag-byte flag: the version has a source time.
     static let flagSourceTime: UInt8 = 0x80
@@ -366,18 +369,22 @@ final class Series: @unchecked Sendable {
     var memoryBytes: Int {
         hlcs.memoryBytes + times.memoryBytes + tags.memoryBytes + payloads.memoryBytes
             + ids.memoryBytes + lsns.memoryBytes + objects.capacity * 24 + keyUTF8.capacity + 160
-            + (timeOrder?.capacity ?? 0) * 4 + chunks.capacity * 16
+            + timeOrderLock.withLock { (timeOrder?.capacity ?? 0) * 4 } + chunks.capacity * 16
     }
 
+    /// The (time, seq) order of the versions in memory, built once per change. Readers
+    /// run concurrently under the state lock, so the cache is filled under its own mutex.
     private func sortedOrder() -> [Int32] {
-        if let o = timeOrder { return o }
-        let times = self.times
-        let o = (0..<Int32(times.count)).sorted { a, b in
-            let ta = times[Int(a)], tb = times[Int(b)]
-            return ta != tb ? ta < tb : a < b
+        timeOrderLock.withLock {
+            if let o = timeOrder { return o }
+            let times = self.times
+            let o = (0..<Int32(times.count)).sorted { a, b in
+                let ta = times[Int(a)], tb = times[Int(b)]
+                return ta != tb ? ta < tb : a < b
+            }
+            timeOrder = o
+            return o
         }
-        timeOrder = o
-        return o
     }
 }
 
