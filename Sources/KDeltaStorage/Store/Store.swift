@@ -456,7 +456,7 @@ public final class Store: @unchecked Sendable {
 
     /// The LSN the next version gets (read under the state lock, which the leader holds
     /// while applying).
-    var nextLSNForStats: UInt64 { state.withReadLock { hot.versionCount == 0 ? manifest.walFirstLSN : hot.lastLSN + 1 } }
+    var nextLSNForStats: UInt64 { state.withReadLock { max(hot.lastLSN + 1, manifest.walFirstLSN) } }
 
     /// The last LSN known durable: under `always` the last committed, otherwise the last
     /// one the flusher synced.

@@ -21,8 +21,10 @@ func failure(_ error: StoreError) -> ExitCode {
     }
 }
 
-/// Writes a line to standard error.
+/// Writes a line to standard error, after what was printed to standard output (which is
+/// buffered when it is a pipe), so that a terminal shows both in the order written.
 func printError(_ line: String) {
+    fflush(nil)
     var text = line + "\n"
     text.withUTF8 { _ = write(2, $0.baseAddress, $0.count) }
 }
