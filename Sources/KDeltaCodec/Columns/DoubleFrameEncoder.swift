@@ -115,14 +115,36 @@ struct DoubleFrameEncoder {
     /// Writes the rational frame of `values` into `trial`, at scale `d`, or with `digits`
     /// significant digits when that is not 0; false when no value fits.
     private mutating func tryRational(_ values: UnsafeBufferPointer<Double>, scale d: Int, base b: Int, denominator q: Int64, digits: Int) -> Bool {
+        let anyFit = scale(values) { _, v in
+            digits == 0
+                ? RationalScale.numerator(v, scale: d, base: b, denominator: q)
+                : RationalScale.numerator(v, digits: digits, base: b, denominator: q)
+        }
+        guard anyFit else { return false }
+        if digits == 0 {
+            trial.write(DoubleColumn.kindRational)
+            trial.write(UInt8(d))
+        } else {
+            trial.write(DoubleColumn.kindRationalDigits)
+            trial.write(UInt8(digits))
+        }
+        trial.write(UInt8(b))
+        trial.writeVarint(UInt64(q))
+        writeExceptionsAndIntegers(values)
+        return true
+    }
+
+    /// Fills `scaled` with `fit` of each value (given its position), in order, and `exceptions` with the
+    /// positions of values that do not fit; false when none fits. An exception's place in
+    /// `scaled` takes a placeholder that costs nothing: the previous value (a zero delta),
+    /// or for leading exceptions the first value that fits.
+    @inline(__always)
+    private mutating func scale(_ values: UnsafeBufferPointer<Double>, _ fit: (Int, Double) -> Int64?) -> Bool {
         scaled.removeAll(keepingCapacity: true)
         exceptions.removeAll(keepingCapacity: true)
         var firstFit: Int64? = nil
         for (i, v) in values.enumerated() {
-            let fit = digits == 0
-                ? RationalScale.numerator(v, scale: d, base: b, denominator: q)
-                : RationalScale.numerator(v, digits: digits, base: b, denominator: q)
-            if let m = fit {
+            if let m = fit(i, v) {
                 if firstFit == nil { firstFit = m }
                 scaled.append(m)
             } else {
@@ -136,16 +158,6 @@ struct DoubleFrameEncoder {
             scaled[i] = firstFit
             i += 1
         }
-        if digits == 0 {
-            trial.write(DoubleColumn.kindRational)
-            trial.write(UInt8(d))
-        } else {
-            trial.write(DoubleColumn.kindRationalDigits)
-            trial.write(UInt8(digits))
-        }
-        trial.write(UInt8(b))
-        trial.writeVarint(UInt64(q))
-        writeExceptionsAndIntegers(values)
         return true
     }
 
@@ -165,27 +177,11 @@ struct DoubleFrameEncoder {
     /// fits the scale.
     private mutating func tryDecimal(_ values: UnsafeBufferPointer<Double>, scale d: Int) -> Bool {
         let power = DecimalScale.powers[d]
-        scaled.removeAll(keepingCapacity: true)
-        exceptions.removeAll(keepingCapacity: true)
-        var firstFit: Int64? = nil
-        for (i, v) in values.enumerated() {
-            let s = scales[i] >= 0 && Int(scales[i]) <= d ? DecimalScale.scaled(v, d, power: power) : nil
-            if let s {
-                if firstFit == nil { firstFit = s }
-                scaled.append(s)
-            } else {
-                exceptions.append(i)
-                // A placeholder that costs nothing: the previous value (a zero delta).
-                scaled.append(scaled.last ?? 0)
-            }
+        let scales = self.scales
+        let anyFit = scale(values) { i, v in
+            scales[i] >= 0 && Int(scales[i]) <= d ? DecimalScale.scaled(v, d, power: power) : nil
         }
-        guard let firstFit else { return false }
-        // Leading exceptions take the first fitting value, for the same reason.
-        var i = 0
-        while i < exceptions.count && exceptions[i] == i {
-            scaled[i] = firstFit
-            i += 1
-        }
+        guard anyFit else { return false }
         trial.write(DoubleColumn.kindDecimal)
         trial.write(UInt8(d))
         writeExceptionsAndIntegers(values)
