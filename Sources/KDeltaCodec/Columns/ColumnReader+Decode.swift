@@ -61,21 +61,34 @@ extension ColumnReader {
         at index: Int,
         _ decodeFrame: (Int, UnsafeRawBufferPointer, Int, UnsafeMutablePointer<T>) throws(CodecError) -> Void
     ) throws(CodecError) -> T {
+        try decodeLast(at: index) { (k, bytes, limit) throws(CodecError) -> T in
+            var failure: CodecError? = nil
+            let value = Scratch.with(T.self, count: limit) { scratch -> T? in
+                do throws(CodecError) {
+                    try decodeFrame(k, bytes, limit, scratch.baseAddress!)
+                    return scratch[limit - 1]
+                } catch {
+                    failure = error
+                    return nil
+                }
+            }
+            if let failure { throw failure }
+            return value!
+        }
+    }
+
+    /// The value at `index` from `decodeLast(k, bytes, limit)`, which yields value
+    /// `limit - 1` of frame `k` itself (`IntFrameCode.decodeLast`: no scratch memory);
+    /// its error names the frame.
+    func decodeLast<T>(
+        at index: Int, _ decodeLast: (Int, UnsafeRawBufferPointer, Int) throws(CodecError) -> T
+    ) throws(CodecError) -> T {
         precondition(index >= 0 && index < count, "index \(index) outside the column's \(count) values")
         let k = index >> frameSizeLog2
         let bytes = try frame(k)
         let limit = index - (k << frameSizeLog2) + 1
-        var failure: CodecError? = nil
-        let value = Scratch.with(T.self, count: limit) { scratch -> T? in
-            do throws(CodecError) {
-                try run(decodeFrame, k, bytes, limit, scratch.baseAddress!)
-                return scratch[limit - 1]
-            } catch {
-                failure = error
-                return nil
-            }
+        do throws(CodecError) { return try decodeLast(k, bytes, limit) } catch {
+            throw self.error(frame: k, error.message, offset: offset(of: bytes) + (error.offset ?? 0))
         }
-        if let failure { throw failure }
-        return value!
     }
 }

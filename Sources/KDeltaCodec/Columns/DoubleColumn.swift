@@ -66,15 +66,45 @@ public enum DoubleColumn {
     public static func value(_ bytes: UnsafeRawBufferPointer, count: Int, at index: Int) throws(CodecError) -> Double {
         var column = try ColumnReader(bytes, count: count, scheme: .double)
         try column.readTable()
-        return try column.decodeOne(at: index) { (k, frame, limit, out) throws(CodecError) in
-            try decodeFrame(frame, count: column.values(ofFrame: k).count, limit: limit, into: out, lastOnly: true)
+        return try column.decodeLast(at: index) { (k, frame, limit) throws(CodecError) in
+            try decodeLast(frame, count: column.values(ofFrame: k).count, limit: limit)
         }
     }
 
-    /// Decodes the first `limit` of a frame's `count` values. With `lastOnly`, only
-    /// `out[limit - 1]` is needed: decimal frames then convert that one value alone.
+    /// Value `limit - 1` of a frame of `count` values alone: a decimal frame sums its
+    /// integers' residuals up to it (`IntFrameCode.decodeLast`) and converts that one; an
+    /// XOR frame decodes up to it.
+    static func decodeLast(_ bytes: UnsafeRawBufferPointer, count: Int, limit: Int) throws(CodecError) -> Double {
+        var header = ByteReader(bytes)
+        let kind = try header.readByte()
+        guard kind != kindXOR else {
+            var failure: CodecError? = nil
+            let value = Scratch.with(Double.self, count: limit) { out -> Double in
+                do throws(CodecError) {
+                    try decodeFrame(bytes, count: count, limit: limit, into: out.baseAddress!)
+                } catch {
+                    failure = error
+                }
+                return out[limit - 1]
+            }
+            if let failure { throw failure }
+            return value
+        }
+        guard kind == kindDecimal || kind == kindRational || kind == kindRationalDigits else {
+            throw CodecError(message: "unknown frame kind \(kind)", offset: 0)
+        }
+        let h = try DecimalFrameHeader(bytes, kind: kind, count: count)
+        var raw: UInt64? = nil
+        try h.forEachException(in: bytes, before: limit) { p, bits in if p == limit - 1 { raw = bits } }
+        let m = try IntFrameCode.decodeLast(
+            UnsafeRawBufferPointer(rebasing: bytes[h.intsStart...]), count: count, limit: limit, base: 0, baseDelta: 0)
+        if let raw { return Double(bitPattern: raw) }
+        return h.double(m)
+    }
+
+    /// Decodes the first `limit` of a frame's `count` values.
     static func decodeFrame(
-        _ bytes: UnsafeRawBufferPointer, count: Int, limit: Int, into out: UnsafeMutablePointer<Double>, lastOnly: Bool = false
+        _ bytes: UnsafeRawBufferPointer, count: Int, limit: Int, into out: UnsafeMutablePointer<Double>
     ) throws(CodecError) {
         var header = ByteReader(bytes)
         let kind = try header.readByte()
@@ -89,50 +119,18 @@ public enum DoubleColumn {
                 throw CodecError(message: "\((r.bitCapacity - r.bitPosition) / 8) bytes after the XOR stream's end (corrupt frame)", offset: 1)
             }
         case kindDecimal, kindRational, kindRationalDigits:
-            // kindRationalDigits: this byte is the significant digits, not a scale.
-            let scale = Int(try header.readByte())
-            guard scale <= DecimalScale.scaleMax else {
-                throw CodecError(message: "decimal scale \(scale) is above \(DecimalScale.scaleMax)", offset: 1)
-            }
-            var base = scale
-            var denominator: Int64 = 1
-            if kind != kindDecimal {
-                base = Int(try header.readByte())
-                let q = try header.readVarint()
-                guard base < scale && q >= 2 && q <= RationalScale.denominatorMax else {
-                    throw CodecError(message: "rational frame with base scale \(base), scale or digits \(scale), denominator \(q)", offset: 2)
-                }
-                denominator = Int64(q)
-            }
-            let exceptionsAt = header.offset
-            let exceptionCount = try header.readVarint()
-            guard exceptionCount < UInt64(count) else {
-                throw CodecError(message: "\(exceptionCount) exceptions in a frame of \(count) values (at least one must be decimal)", offset: exceptionsAt)
-            }
-            // The exceptions come first; the integer frame follows them.
-            let listStart = header.offset
-            var position = -1
-            for _ in 0..<Int(exceptionCount) {
-                let gap = try header.readVarint()
-                guard gap < UInt64(count) else {
-                    throw CodecError(message: "exception gap \(gap) is outside the frame's \(count) values", offset: header.offset)
-                }
-                position += Int(gap) + 1
-                guard position < count else {
-                    throw CodecError(message: "exception position \(position) is outside the frame's \(count) values", offset: header.offset)
-                }
-                _ = try header.readBytes(exceptionValueBytes)
-            }
+            let h = try DecimalFrameHeader(bytes, kind: kind, count: count)
             // The integers are decoded into the output's memory, then replaced by their
             // doubles in place: raw loads and stores, and the memory bound back to Double.
             let raw = UnsafeMutableRawPointer(out)
             let ints = raw.bindMemory(to: Int64.self, capacity: limit)
             try IntFrameCode.decode(
-                UnsafeRawBufferPointer(rebasing: bytes[header.offset...]), count: count, limit: limit, base: 0, baseDelta: 0,
+                UnsafeRawBufferPointer(rebasing: bytes[h.intsStart...]), count: count, limit: limit, base: 0, baseDelta: 0,
                 into: ints)
             _ = raw.bindMemory(to: Double.self, capacity: limit)
+            let scale = h.scale, base = h.base, denominator = h.denominator
             let power = DecimalScale.powers[scale]
-            var i = lastOnly ? limit - 1 : 0
+            var i = 0
             if kind == kindDecimal {
                 while i < limit {
                     let m = raw.load(fromByteOffset: i &* 8, as: Int64.self)
@@ -153,14 +151,7 @@ public enum DoubleColumn {
                     i &+= 1
                 }
             }
-            var list = ByteReader(bytes, offset: listStart)
-            position = -1
-            for _ in 0..<Int(exceptionCount) {
-                position += Int(try list.readVarint()) + 1
-                let bits = try list.readLE(UInt64.self)
-                if position >= limit { break }
-                out[position] = Double(bitPattern: bits)
-            }
+            try h.forEachException(in: bytes, before: limit) { p, bits in out[p] = Double(bitPattern: bits) }
         default:
             throw CodecError(message: "unknown frame kind \(kind)", offset: 0)
         }

@@ -110,16 +110,20 @@ struct IntFrameEncoder {
 
 }
 
-extension IntFrameCode {
-    /// Decodes the first `limit` of the frame's `count` values from `bytes` into `out`.
-    /// With `limit == count` it also checks that the bit stream ends with the frame.
-    static func decode(
-        _ bytes: UnsafeRawBufferPointer, count: Int, limit: Int, base: Int64, baseDelta: Int64,
-        into out: UnsafeMutablePointer<Int64>
-    ) throws(CodecError) {
+/// An integer frame's header, read and checked: the predictor, the first value against the
+/// base, the first delta (delta-of-delta frames), the divisor, and where the residual
+/// stream starts.
+struct IntFrameHeader {
+    let predictor: UInt8
+    let first: Int64
+    let firstDelta: Int64
+    let divisor: Int64
+    let streamStart: Int
+
+    /// Reads the header of a frame of `count` values; a one-value frame must end after it.
+    init(_ bytes: UnsafeRawBufferPointer, count: Int) throws(CodecError) {
         var header = ByteReader(bytes)
         let flags: UInt8
-        let first: Int64
         do throws(CodecError) {
             flags = try header.readByte()
             first = try header.readZigzag()
@@ -129,16 +133,17 @@ extension IntFrameCode {
         guard flags & IntFrameCode.flagsUnused == 0 else {
             throw CodecError(message: "integer frame header has unknown flags 0x\(String(flags, radix: 16))", offset: 0)
         }
-        let predictor = flags & 3
+        predictor = flags & 3
         guard predictor <= IntFrameCode.predictorDeltaOfDelta else {
             throw CodecError(message: "integer frame has unknown predictor \(predictor)", offset: 0)
         }
-        let x0 = base &+ first
-        out[0] = x0
         if count == 1 {
             if header.remaining != 0 {
                 throw CodecError(message: "\(header.remaining) bytes after a one-value integer frame", offset: header.offset)
             }
+            firstDelta = 0
+            divisor = 1
+            streamStart = header.offset
             return
         }
         var firstDelta: Int64 = 0
@@ -155,9 +160,30 @@ extension IntFrameCode {
         } catch {
             throw CodecError(message: "integer frame header: \(error.message)", offset: error.offset)
         }
-        let residualCount = predictor == IntFrameCode.predictorDelta ? count - 1 : count - 2
-        let needed = predictor == IntFrameCode.predictorDelta ? limit - 1 : max(0, limit - 2)
-        let streamStart = header.offset
+        self.firstDelta = firstDelta
+        self.divisor = divisor
+        streamStart = header.offset
+    }
+
+    /// Residuals in a frame of `count` values, and those that values `0..<limit` need.
+    func residuals(count: Int, limit: Int) -> (total: Int, needed: Int) {
+        predictor == IntFrameCode.predictorDelta ? (count - 1, limit - 1) : (count - 2, max(0, limit - 2))
+    }
+}
+
+extension IntFrameCode {
+    /// Decodes the first `limit` of the frame's `count` values from `bytes` into `out`.
+    /// With `limit == count` it also checks that the bit stream ends with the frame.
+    static func decode(
+        _ bytes: UnsafeRawBufferPointer, count: Int, limit: Int, base: Int64, baseDelta: Int64,
+        into out: UnsafeMutablePointer<Int64>
+    ) throws(CodecError) {
+        let h = try IntFrameHeader(bytes, count: count)
+        let x0 = base &+ h.first
+        out[0] = x0
+        if count == 1 { return }
+        let (residualCount, needed) = h.residuals(count: count, limit: limit)
+        let streamStart = h.streamStart
         var r = BitReader(UnsafeRawBufferPointer(rebasing: bytes[streamStart...]))
         var failure: CodecError? = nil
         Scratch.with(UInt64.self, count: max(1, needed)) { residuals in
@@ -172,8 +198,8 @@ extension IntFrameCode {
             r = reader
             // Locals, not captured variables: the loops below must keep them in registers.
             var x = x0
-            let divisor = divisor
-            if predictor == IntFrameCode.predictorDelta {
+            let divisor = h.divisor
+            if h.predictor == IntFrameCode.predictorDelta {
                 let step = baseDelta
                 var i = 1
                 while i < limit {
@@ -182,7 +208,7 @@ extension IntFrameCode {
                     i &+= 1
                 }
             } else {
-                var delta = baseDelta &+ firstDelta
+                var delta = baseDelta &+ h.firstDelta
                 if limit > 1 {
                     x = x &+ delta
                     out[1] = x
@@ -204,5 +230,43 @@ extension IntFrameCode {
             throw CodecError(
                 message: "\((r.bitCapacity - r.bitPosition) / 8) bytes after the residual stream's end (corrupt frame)", offset: streamStart)
         }
+    }
+
+    /// Value `limit - 1` of the frame alone, as `decode` would put it in `out[limit - 1]`,
+    /// without an array: the residuals before it are summed as they are read (weighted by
+    /// how many values each one moves, for delta-of-deltas), and groups of zeros are skipped
+    /// whole, so a regular series' time costs a few group headers. What point reads use.
+    static func decodeLast(
+        _ bytes: UnsafeRawBufferPointer, count: Int, limit: Int, base: Int64, baseDelta: Int64
+    ) throws(CodecError) -> Int64 {
+        let h = try IntFrameHeader(bytes, count: count)
+        let x0 = base &+ h.first
+        if count == 1 || limit == 1 { return x0 }
+        let needed = h.residuals(count: count, limit: limit).needed
+        var r = BitReader(UnsafeRawBufferPointer(rebasing: bytes[h.streamStart...]))
+        var sum: Int64 = 0
+        let steps = Int64(limit - 1)
+        let x: Int64
+        do throws(CodecError) {
+            if h.predictor == IntFrameCode.predictorDelta {
+                // x[n] = x0 + n * step + divisor * (r[0] + ... + r[n - 1]).
+                try RiceGroups.visit(&r, count: needed, zeros: { _ in }, value: { _, u in sum = sum &+ Zigzag.decode(u) })
+                x = x0 &+ steps &* baseDelta &+ sum &* h.divisor
+            } else {
+                // x[n] = x0 + n * delta1 + divisor * sum over j of (n - 1 - j) * r[j]:
+                // residual j changes the delta of values j + 2 ... n.
+                let n = Int64(needed)
+                try RiceGroups.visit(&r, count: needed, zeros: { _ in }, value: { j, u in
+                    sum = sum &+ Zigzag.decode(u) &* (n &- Int64(truncatingIfNeeded: j))
+                })
+                x = x0 &+ steps &* (baseDelta &+ h.firstDelta) &+ sum &* h.divisor
+            }
+        } catch {
+            throw CodecError(message: error.message, offset: h.streamStart)
+        }
+        if r.isOverrun {
+            throw CodecError(message: "residual stream runs past the frame's end (truncated or corrupt)", offset: h.streamStart)
+        }
+        return x
     }
 }

@@ -105,6 +105,24 @@ enum RiceGroups {
     /// reads zeros and shows in `r.isOverrun`, which the caller checks.
     @inline(__always)
     static func decode(_ r: inout BitReader, count: Int, into out: UnsafeMutablePointer<UInt64>) throws(CodecError) {
+        try visit(&r, count: count, zeros: { range in
+            var i = range.lowerBound
+            while i < range.upperBound {
+                out[i] = 0
+                i &+= 1
+            }
+        }, value: { i, u in out[i] = u })
+    }
+
+    /// Reads `count` values, handing value `i` to `value(i, u)`, except that a group coded at
+    /// fixed width 0 (all zeros: a regular series' delta-of-deltas) goes to `zeros` whole,
+    /// so a point read that only sums residuals skips it in one step. Throws on an
+    /// undefined mode; a truncated stream reads zeros and shows in `r.isOverrun`, which the
+    /// caller checks.
+    @inline(__always)
+    static func visit(
+        _ r: inout BitReader, count: Int, zeros: (Range<Int>) -> Void, value: (Int, UInt64) -> Void
+    ) throws(CodecError) {
         var mode = initialMode
         var i = 0
         while i < count {
@@ -140,8 +158,8 @@ enum RiceGroups {
                     }
                     let q = (word | UInt64(1) << UInt64(escapeQuotient)).trailingZeroBitCount
                     if q < escapeQuotient {
-                        out[i] = UInt64(truncatingIfNeeded: q) &<< UInt64(truncatingIfNeeded: k)
-                            | (word &>> UInt64(truncatingIfNeeded: q &+ 1)) & lowMask
+                        value(i, UInt64(truncatingIfNeeded: q) &<< UInt64(truncatingIfNeeded: k)
+                            | (word &>> UInt64(truncatingIfNeeded: q &+ 1)) & lowMask)
                         let length = q &+ 1 &+ k
                         word = word &>> UInt64(truncatingIfNeeded: length)
                         valid &-= length
@@ -150,7 +168,7 @@ enum RiceGroups {
                         // it from the stream.
                         r.skip(loaded &- valid &+ escapeQuotient)
                         let n = Int(truncatingIfNeeded: r.read(6)) &+ 1
-                        out[i] = r.readWide(n)
+                        value(i, r.readWide(n))
                         word = r.peek()
                         loaded = 64 &- (r.position & 7)
                         valid = loaded
@@ -161,10 +179,8 @@ enum RiceGroups {
             } else {
                 let width = mode &- fixedWidthModeBase
                 if width == 0 {
-                    while i < end {
-                        out[i] = 0
-                        i &+= 1
-                    }
+                    zeros(i..<end)
+                    i = end
                 } else if width <= 56 {
                     let fieldMask = BitReader.mask(width)
                     var word = r.peek()
@@ -177,7 +193,7 @@ enum RiceGroups {
                             word = r.peek()
                             valid = 64 &- (r.position & 7)
                         }
-                        out[i] = word & fieldMask
+                        value(i, word & fieldMask)
                         word = word &>> UInt64(truncatingIfNeeded: width)
                         valid &-= width
                         used &+= width
@@ -186,7 +202,7 @@ enum RiceGroups {
                     r.skip(used)
                 } else {
                     while i < end {
-                        out[i] = r.readWide(width)
+                        value(i, r.readWide(width))
                         i &+= 1
                     }
                 }

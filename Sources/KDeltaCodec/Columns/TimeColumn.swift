@@ -52,8 +52,10 @@ public enum TimeColumn {
     /// without allocating. What a point read (`get(at:)`) uses.
     public static func value(_ bytes: UnsafeRawBufferPointer, count: Int, at index: Int) throws(CodecError) -> Int64 {
         let (column, first, step) = try open(bytes, count: count)
-        return try column.decodeOne(at: index) { (k, frame, limit, out) throws(CodecError) in
-            try decodeFrame(column, first: first, step: step, k, frame, limit, out)
+        return try column.decodeLast(at: index) { (k, frame, limit) throws(CodecError) in
+            let values = column.values(ofFrame: k)
+            return try IntFrameCode.decodeLast(
+                frame, count: values.count, limit: limit, base: first &+ Int64(values.lowerBound) &* step, baseDelta: step)
         }
     }
 
