@@ -142,13 +142,25 @@ import Testing
         let regular = try Key("sensors/regular")
         _ = try store.putBatch((0..<500).map { Reading(key: regular, value: .double(Double($0) / 4), sourceTimeMs: 1_000_000 + 1000 * Int64($0)) })
         _ = try store.cut()
+        // Regular series cut into blocks whose times are computed, not decoded: steps of
+        // 1 ms and 7 s, and one whose chunk holds a single time.
+        let steps = try [(Key("sensors/step-1ms"), Int64(1), 300), (Key("sensors/step-7s"), Int64(7000), 300), (Key("sensors/one"), Int64(5), 1)]
+        for (key, step, n) in steps {
+            _ = try store.putBatch((0..<n).map { Reading(key: key, value: .int(Int64($0)), sourceTimeMs: 2_000_000 + step * Int64($0)) })
+        }
+        _ = try store.cut()
         var g = RandomReadings(seed: 33)
-        for key in keys + [regular] {
-            let times = try store.history(key).map(\.timeMs)
-            for _ in 0..<100 {
-                let t = times[g.next(times.count)] + Int64(g.next(3)) - 1
+        for key in keys + [regular] + steps.map(\.0) {
+            let history = try store.history(key)
+            let times = history.map(\.timeMs)
+            var probes = (0..<100).map { _ in times[g.next(times.count)] + Int64(g.next(3)) - 1 }
+            probes += [times.min()!, times.max()!, times.max()! + 1, times.max()! + 10_000]
+            for t in probes {
                 let v = try store.get(key, at: .timeMs(t))
                 let r = try store.reading(key, atOrBefore: t)
+                // The reference: the version with the greatest (time, seq) at or before t.
+                let expected = history.filter { $0.timeMs <= t }.max { ($0.timeMs, $0.seq) < ($1.timeMs, $1.seq) }
+                #expect(v == expected, "\(key) get(at: \(t))")
                 #expect(r == v.map { TimedReading(timeMs: $0.timeMs, value: $0.value) }, "\(key) at \(t)")
             }
             #expect(try store.reading(key, atOrBefore: (times.min() ?? 0) - 1) == nil)

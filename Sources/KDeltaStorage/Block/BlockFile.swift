@@ -91,9 +91,15 @@ final class BlockFile: @unchecked Sendable {
 
     /// The bytes of chunk `index`, checked against their CRC-32C the first time.
     func chunkBytes(_ index: Int) throws(StoreError) -> UnsafeRawBufferPointer {
-        let e = entries[index]
-        let bytes = UnsafeRawBufferPointer(rebasing: file.bytes[Int(e.offset)..<(Int(e.offset) + e.length)])
+        try chunkBytes(index, at: Int(entries[index].offset), length: entries[index].length)
+    }
+
+    /// `chunkBytes(index)` given the chunk's place (from its `ChunkLayout`), so that a
+    /// point read does not touch the directory entry once the chunk is checked.
+    func chunkBytes(_ index: Int, at offset: Int, length: Int) throws(StoreError) -> UnsafeRawBufferPointer {
+        let bytes = UnsafeRawBufferPointer(rebasing: file.bytes[offset..<(offset + length)])
         if verifiedLock.withLock({ verified[index] }) { return bytes }
+        let e = entries[index]
         let computed = CRC32C.checksum(bytes)
         guard computed == e.crc else {
             throw StoreError(

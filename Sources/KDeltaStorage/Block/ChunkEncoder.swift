@@ -27,6 +27,7 @@ enum ChunkEncoder {
         var sorted = true
         for i in 1..<max(1, input.count) where input.times[i] < input.times[i - 1] { sorted = false; break }
         if sorted { flags |= ChunkEntry.flagTimesSorted }
+        if sorted && isRegular(input.times) { flags |= ChunkEntry.flagTimesRegular }
         if input.parent != nil { flags |= ChunkEntry.flagHasParent }
 
         var doubles: [Double] = [], ints: [Int64] = [], bools: [Bool] = [], blobs: [[UInt8]] = []
@@ -72,5 +73,14 @@ enum ChunkEncoder {
             offset: 0, length: bytes.count, crc: CRC32C.checksum(bytes),
             columnLengths: columns.map(\.count))
         return (bytes, entry)
+    }
+
+    /// True when ascending `times` step by one integer: the time model (a line through the
+    /// first and last time) then gives each time exactly.
+    static func isRegular(_ times: [Int64]) -> Bool {
+        guard times.count > 1 else { return true }
+        let step = times[1] &- times[0]
+        for i in 1..<times.count where times[i] &- times[i - 1] != step { return false }
+        return true
     }
 }

@@ -17,6 +17,9 @@ public struct ChunkEntry: Sendable, Equatable {
     public static let flagHasParent: UInt8 = 8
     /// The chunk holds rollups, not versions (`RollupChunk`).
     public static let flagRollup: UInt8 = 16
+    /// The times are exactly `timeModel.firstTimeMs + i * timeModel.stepMs` (an integer
+    /// step): a point read computes a version's time instead of decoding it.
+    public static let flagTimesRegular: UInt8 = 32
     /// `valueTag` of a chunk whose versions have more than one value type.
     public static let tagMixed: UInt8 = 0
 

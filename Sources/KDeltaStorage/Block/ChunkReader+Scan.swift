@@ -11,10 +11,16 @@ extension ChunkReader {
     /// should the window not bracket `t` (a model that disagrees with the data) the whole
     /// column is searched.
     func lastAtOrBefore(time t: Int64) throws(StoreError) -> (position: Int, timeMs: Int64)? {
-        precondition(entry.timesSorted, "lastAtOrBefore(time:) of the unsorted chunk of \(entry.key)")
-        if t < entry.minTimeMs { return nil }
-        if t >= entry.maxTimeMs { return (count - 1, entry.maxTimeMs) }
-        let model = entry.timeModel
+        precondition(layout.timesSorted, "lastAtOrBefore(time:) of the unsorted chunk of \(entry.key)")
+        if t < layout.minTimeMs { return nil }
+        if t >= layout.maxTimeMs { return (count - 1, layout.maxTimeMs) }
+        let model = layout.timeModel
+        if layout.timesRegular && model.stepMs >= 1 {
+            // Times are first + i * step exactly: the position is a division.
+            let step = Int64(model.stepMs)
+            let p = min(count - 1, Int((t - model.firstTimeMs) / step))
+            return (p, model.firstTimeMs + Int64(p) * step)
+        }
         if model.maxError == 0 && model.stepMs > 0 {
             // An exact model: every stored time predicts its own position, so the times
             // strictly increase, and since predictions are monotone the answer is the
@@ -54,8 +60,8 @@ extension ChunkReader {
 
     /// Positions of a sorted chunk whose time is in `from ..< to`.
     func positions(timeFrom from: Int64, to: Int64) throws(StoreError) -> Range<Int> {
-        let lo = from <= entry.minTimeMs ? 0 : try upperBound(time: from - 1)
-        let hi = to > entry.maxTimeMs ? count : try upperBound(time: to - 1)
+        let lo = from <= layout.minTimeMs ? 0 : try upperBound(time: from - 1)
+        let hi = to > layout.maxTimeMs ? count : try upperBound(time: to - 1)
         return lo < hi ? lo..<hi : lo..<lo
     }
 
@@ -64,7 +70,7 @@ extension ChunkReader {
     func batch(_ range: Range<Int>) throws(StoreError) -> ReadingBatch {
         let times = try self.times(range)
         let n = count
-        switch entry.valueTag {
+        switch layout.valueTag {
         case ValueTag.double.rawValue:
             let col = column(.doubles)
             let d = try check(.doubles) { () throws(CodecError) in try DoubleColumn.decode(col, count: n, range: range) }
@@ -88,7 +94,7 @@ extension ChunkReader {
     /// bools; through `values(_:)` for text, documents and mixed chunks.
     func value(at p: Int) throws(StoreError) -> Value {
         let n = count
-        switch entry.valueTag {
+        switch layout.valueTag {
         case ValueTag.double.rawValue:
             let col = column(.doubles)
             return .double(try check(.doubles) { () throws(CodecError) in try DoubleColumn.value(col, count: n, at: p) })

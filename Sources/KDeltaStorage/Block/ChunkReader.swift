@@ -4,22 +4,26 @@ import KDeltaModel
 /// Reads one series' chunk of a block: whole columns for scans, a few frames for point
 /// lookups (the column codecs decode ranges frame by frame, docs/format/columns.md).
 struct ChunkReader {
-    let block: BlockFile
-    let index: Int
-    let entry: ChunkEntry
+    let ref: ChunkRef
     private let bytes: UnsafeRawBufferPointer
 
-    init(block: BlockFile, index: Int) throws(StoreError) {
-        self.block = block
-        self.index = index
-        self.entry = block.entries[index]
-        self.bytes = try block.chunkBytes(index)
+    init(_ ref: ChunkRef) throws(StoreError) {
+        self.ref = ref
+        bytes = try ref.block.chunkBytes(ref.index, at: ref.layout.fileOffset, length: ref.layout.length)
     }
 
-    var count: Int { entry.count }
+    var block: BlockFile { ref.block }
+    var index: Int { ref.index }
+    /// The entry's fields a read uses, without its key and arrays.
+    var layout: ChunkLayout { ref.layout }
+
+    /// The whole directory entry (a copy: for the key, parent and last id).
+    var entry: ChunkEntry { block.entries[index] }
+
+    var count: Int { layout.count }
 
     func column(_ c: ChunkEntry.Column) -> UnsafeRawBufferPointer {
-        UnsafeRawBufferPointer(rebasing: bytes[entry.columnRange(c)])
+        UnsafeRawBufferPointer(rebasing: bytes[layout.columnRange(c)])
     }
 
     func check<T>(_ c: ChunkEntry.Column, _ body: () throws(CodecError) -> T) throws(StoreError) -> T {
@@ -43,8 +47,8 @@ struct ChunkReader {
     }
 
     func sourceFlags(_ range: Range<Int>) throws(StoreError) -> [Bool] {
-        if entry.flags & ChunkEntry.flagAllSourceTimes != 0 { return Array(repeating: true, count: range.count) }
-        if entry.flags & ChunkEntry.flagNoSourceTimes != 0 { return Array(repeating: false, count: range.count) }
+        if layout.flags & ChunkEntry.flagAllSourceTimes != 0 { return Array(repeating: true, count: range.count) }
+        if layout.flags & ChunkEntry.flagNoSourceTimes != 0 { return Array(repeating: false, count: range.count) }
         let col = column(.sourceFlags), n = count
         return try check(.sourceFlags) { () throws(CodecError) in try BoolColumn.decode(col, count: n, range: range) }
     }
@@ -90,9 +94,9 @@ struct ChunkReader {
 
     /// Values of `range`.
     func values(_ range: Range<Int>) throws(StoreError) -> [Value] {
-        if entry.valueTag != ChunkEntry.tagMixed {
-            guard let tag = ValueTag(rawValue: entry.valueTag) else {
-                throw block.undecodable(index, .tags, .malformed(offset: 0, what: "unknown value tag \(entry.valueTag)"))
+        if layout.valueTag != ChunkEntry.tagMixed {
+            guard let tag = ValueTag(rawValue: layout.valueTag) else {
+                throw block.undecodable(index, .tags, .malformed(offset: 0, what: "unknown value tag \(layout.valueTag)"))
             }
             return try typedValues(tag, range, total: count)
         }
@@ -157,6 +161,7 @@ struct ChunkReader {
     /// `recomputeAll`: hash every version, stored ids included (for `verify`).
     func versions(_ range: Range<Int>, hasher: VersionHasher, recomputeAll: Bool = false) throws(StoreError) -> [Version] {
         guard !range.isEmpty else { return [] }
+        let entry = self.entry
         let start = (range.lowerBound / BlockFormat.anchorInterval) * BlockFormat.anchorInterval
         var parent: VersionID? = start == 0 ? entry.parent : anchor(start / BlockFormat.anchorInterval - 1)
         let span = start..<range.upperBound
@@ -170,7 +175,7 @@ struct ChunkReader {
         var out: [Version] = []
         out.reserveCapacity(range.count)
         for (j, p) in span.enumerated() {
-            let seq = entry.firstSeq + UInt64(p)
+            let seq = layout.firstSeq + UInt64(p)
             let hlc = HLC(rawValue: hlcs[j])
             let source: Int64? = flags[j] ? times[j] : nil
             let id: VersionID
@@ -200,15 +205,16 @@ struct ChunkReader {
     /// allocation-free `value(at:)` (text and mixed values excepted). The id is the stored
     /// one when there is one, unless `recompute`.
     private func version(at p: Int, parent: VersionID?, hasher: VersionHasher, recompute: Bool) throws(StoreError) -> Version {
-        let seq = entry.firstSeq + UInt64(p), n = count
+        let entry = self.entry
+        let seq = layout.firstSeq + UInt64(p), n = count
         let time = try self.time(at: p)
         let hlcCol = column(.hlcs), lsnCol = column(.lsns)
         let hlc = HLC(rawValue: UInt64(bitPattern: try check(.hlcs) { () throws(CodecError) in try TimeColumn.value(hlcCol, count: n, at: p) }))
         let lsn = UInt64(bitPattern: try check(.lsns) { () throws(CodecError) in try TimeColumn.value(lsnCol, count: n, at: p) })
         let hasSource: Bool
-        if entry.flags & ChunkEntry.flagAllSourceTimes != 0 {
+        if layout.flags & ChunkEntry.flagAllSourceTimes != 0 {
             hasSource = true
-        } else if entry.flags & ChunkEntry.flagNoSourceTimes != 0 {
+        } else if layout.flags & ChunkEntry.flagNoSourceTimes != 0 {
             hasSource = false
         } else {
             let col = column(.sourceFlags)
@@ -246,8 +252,8 @@ struct ChunkReader {
     /// ties): for a sorted chunk the time model's window, then a search inside it
     /// (`lastAtOrBefore(time:)`); otherwise a pass over the whole time column.
     func indexAtOrBeforeTime(_ t: Int64) throws(StoreError) -> Int? {
-        if t < entry.minTimeMs { return nil }
-        if entry.timesSorted { return try lastAtOrBefore(time: t)?.position }
+        if t < layout.minTimeMs { return nil }
+        if layout.timesSorted { return try lastAtOrBefore(time: t)?.position }
         let all = try times(0..<count)
         var best: Int? = nil
         for (i, x) in all.enumerated() where x <= t {
@@ -258,8 +264,8 @@ struct ChunkReader {
 
     /// Position of the last version written at or before `hlc` (HLCs increase in a chunk).
     func indexAtOrBefore(_ hlc: HLC) throws(StoreError) -> Int? {
-        if hlc < entry.firstHLC { return nil }
-        if hlc >= entry.lastHLC { return count - 1 }
+        if hlc < layout.firstHLC { return nil }
+        if hlc >= layout.lastHLC { return count - 1 }
         let all = try hlcs(0..<count)
         var lo = 0, hi = all.count
         while lo < hi {

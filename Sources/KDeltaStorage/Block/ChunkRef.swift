@@ -2,34 +2,33 @@
 /// versions (the per-store block index is the set of these, one list per series).
 ///
 /// The fields a lookup tests on every chunk of a series (time bounds, sortedness, seqs)
-/// are copied out of the directory entry, so that walking a series' chunks reads plain
-/// words instead of copying `ChunkEntry`s (a key string and an array each: measured as
-/// the largest cost of a `get(at:)` over a hundred chunks).
-struct ChunkRef: @unchecked Sendable {
+/// and the ones a read decodes with (`ChunkLayout`) are copied out of the directory entry,
+/// so that walking a series' chunks and reading one copies no `ChunkEntry` (a key string
+/// and an array each: measured as the largest cost of a `get(at:)`). A class, so that
+/// arrays of them and readers hold a pointer, not the layout's 140 bytes.
+final class ChunkRef: Sendable {
     let block: BlockFile
     let index: Int
-    /// The entry's least and greatest time, and whether its times ascend.
-    let minTimeMs: Int64
-    let maxTimeMs: Int64
-    let timesSorted: Bool
-    /// The entry's first and last seq.
-    let firstSeq: UInt64
-    let lastSeq: UInt64
+    let layout: ChunkLayout
 
     init(block: BlockFile, index: Int) {
         self.block = block
         self.index = index
-        let e = block.entries[index]
-        minTimeMs = e.minTimeMs
-        maxTimeMs = e.maxTimeMs
-        timesSorted = e.timesSorted
-        firstSeq = e.firstSeq
-        lastSeq = e.lastSeq
+        layout = ChunkLayout(block.entries[index])
     }
 
+    /// The entry's least and greatest time, and whether its times ascend.
+    var minTimeMs: Int64 { layout.minTimeMs }
+    var maxTimeMs: Int64 { layout.maxTimeMs }
+    var timesSorted: Bool { layout.timesSorted }
+    /// The entry's first and last seq.
+    var firstSeq: UInt64 { layout.firstSeq }
+    var lastSeq: UInt64 { layout.lastSeq }
+
+    /// The whole directory entry (a copy: for what `layout` does not hold).
     var entry: ChunkEntry { block.entries[index] }
 
     func reader() throws(StoreError) -> ChunkReader {
-        try ChunkReader(block: block, index: index)
+        try ChunkReader(self)
     }
 }

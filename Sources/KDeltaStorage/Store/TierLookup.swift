@@ -57,10 +57,11 @@ struct TierLookup {
                 return series.index(atOrBeforeTime: t).map { .hot($0) }
             }
             // The last chunk starting at or before t.
-            var lo = 0, hi = chunks.count
+            let starts = series.chunkTimes.minTimes
+            var lo = 0, hi = starts.count
             while lo < hi {
                 let mid = (lo + hi) >> 1
-                if chunks[mid].minTimeMs <= t { lo = mid + 1 } else { hi = mid }
+                if starts[mid] <= t { lo = mid + 1 } else { hi = mid }
             }
             guard lo > 0 else { return nil }
             let r = try chunks[lo - 1].reader()

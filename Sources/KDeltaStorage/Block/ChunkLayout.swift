@@ -1,0 +1,55 @@
+import KDeltaModel
+
+/// What a read needs of a chunk's directory entry, in plain words: its seqs, time and HLC
+/// bounds, flags, value type, time model and where each column starts. Held by every
+/// `ChunkRef` and `ChunkReader`, so that finding and decoding a version copies no key
+/// string or array and touches no reference count (copying the whole `ChunkEntry` was the
+/// largest cost of a point read, measured in `kdelta-bench query`).
+struct ChunkLayout: Sendable {
+    let firstSeq: UInt64
+    let count: Int
+    let minTimeMs: Int64
+    let maxTimeMs: Int64
+    let firstHLC: HLC
+    let lastHLC: HLC
+    let flags: UInt8
+    let valueTag: UInt8
+    let timeModel: TimeModel
+    /// Where the chunk's bytes are in the block file.
+    let fileOffset: Int
+    /// Where each column starts in the chunk, in `ChunkEntry.Column` order, and where the
+    /// last one ends.
+    private let starts: (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32)
+
+    init(_ e: ChunkEntry) {
+        firstSeq = e.firstSeq
+        count = e.count
+        minTimeMs = e.minTimeMs
+        maxTimeMs = e.maxTimeMs
+        firstHLC = e.firstHLC
+        lastHLC = e.lastHLC
+        flags = e.flags
+        valueTag = e.valueTag
+        timeModel = e.timeModel
+        fileOffset = Int(e.offset)
+        precondition(e.columnLengths.count == ChunkEntry.Column.allCases.count, "a chunk entry with \(e.columnLengths.count) columns")
+        var s = [UInt32](repeating: 0, count: ChunkEntry.Column.allCases.count + 1)
+        for (i, length) in e.columnLengths.enumerated() { s[i + 1] = s[i] + UInt32(length) }
+        starts = (s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7], s[8], s[9], s[10])
+    }
+
+    var timesSorted: Bool { flags & ChunkEntry.flagTimesSorted != 0 }
+    var timesRegular: Bool { flags & ChunkEntry.flagTimesRegular != 0 }
+    /// Bytes in the chunk (where its last column ends).
+    var length: Int { columnRange(.anchors).upperBound }
+    var lastSeq: UInt64 { firstSeq + UInt64(count) - 1 }
+
+    /// Byte range of `column` inside the chunk.
+    @inline(__always)
+    func columnRange(_ column: ChunkEntry.Column) -> Range<Int> {
+        withUnsafeBytes(of: starts) { raw in
+            let s = raw.bindMemory(to: UInt32.self)
+            return Int(s[column.rawValue])..<Int(s[column.rawValue + 1])
+        }
+    }
+}
