@@ -244,26 +244,18 @@ extension IntFrameCode {
         if count == 1 || limit == 1 { return x0 }
         let needed = h.residuals(count: count, limit: limit).needed
         var r = BitReader(UnsafeRawBufferPointer(rebasing: bytes[h.streamStart...]))
-        var sum: Int64 = 0
         let steps = Int64(limit - 1)
-        let x: Int64
+        // Delta: x[n] = x0 + n * step + divisor * (r[0] + ... + r[n - 1]).
+        // Delta-of-delta: x[n] = x0 + n * delta1 + divisor * sum over j of (n - 1 - j) * r[j]
+        // (residual j changes the delta of values j + 2 ... n).
+        let isDelta = h.predictor == IntFrameCode.predictorDelta
+        var sink = ResidualSum(weighted: !isDelta, weightBase: Int64(needed))
         do throws(CodecError) {
-            if h.predictor == IntFrameCode.predictorDelta {
-                // x[n] = x0 + n * step + divisor * (r[0] + ... + r[n - 1]).
-                try RiceGroups.visit(&r, count: needed, zeros: { _ in }, value: { _, u in sum = sum &+ Zigzag.decode(u) })
-                x = x0 &+ steps &* baseDelta &+ sum &* h.divisor
-            } else {
-                // x[n] = x0 + n * delta1 + divisor * sum over j of (n - 1 - j) * r[j]:
-                // residual j changes the delta of values j + 2 ... n.
-                let n = Int64(needed)
-                try RiceGroups.visit(&r, count: needed, zeros: { _ in }, value: { j, u in
-                    sum = sum &+ Zigzag.decode(u) &* (n &- Int64(truncatingIfNeeded: j))
-                })
-                x = x0 &+ steps &* (baseDelta &+ h.firstDelta) &+ sum &* h.divisor
-            }
+            try RiceGroups.visit(&r, count: needed, into: &sink)
         } catch {
             throw CodecError(message: error.message, offset: h.streamStart)
         }
+        let x = x0 &+ steps &* (isDelta ? baseDelta : baseDelta &+ h.firstDelta) &+ sink.sum &* h.divisor
         if r.isOverrun {
             throw CodecError(message: "residual stream runs past the frame's end (truncated or corrupt)", offset: h.streamStart)
         }

@@ -105,24 +105,18 @@ enum RiceGroups {
     /// reads zeros and shows in `r.isOverrun`, which the caller checks.
     @inline(__always)
     static func decode(_ r: inout BitReader, count: Int, into out: UnsafeMutablePointer<UInt64>) throws(CodecError) {
-        try visit(&r, count: count, zeros: { range in
-            var i = range.lowerBound
-            while i < range.upperBound {
-                out[i] = 0
-                i &+= 1
-            }
-        }, value: { i, u in out[i] = u })
+        var sink = ResidualArray(out: out)
+        try visit(&r, count: count, into: &sink)
     }
 
-    /// Reads `count` values, handing value `i` to `value(i, u)`, except that a group coded at
-    /// fixed width 0 (all zeros: a regular series' delta-of-deltas) goes to `zeros` whole,
-    /// so a point read that only sums residuals skips it in one step. Throws on an
-    /// undefined mode; a truncated stream reads zeros and shows in `r.isOverrun`, which the
-    /// caller checks.
+    /// Reads `count` values, handing value `i` to `sink.value(i, u)`, except that a group
+    /// coded at fixed width 0 (all zeros: a regular series' delta-of-deltas) goes to
+    /// `sink.zeros` whole, so a point read that only sums residuals skips it in one step.
+    /// (A sink rather than closures: its state stays in registers, where a captured
+    /// variable went through memory on every value.) Throws on an undefined mode; a
+    /// truncated stream reads zeros and shows in `r.isOverrun`, which the caller checks.
     @inline(__always)
-    static func visit(
-        _ r: inout BitReader, count: Int, zeros: (Range<Int>) -> Void, value: (Int, UInt64) -> Void
-    ) throws(CodecError) {
+    static func visit<S: ResidualSink>(_ r: inout BitReader, count: Int, into sink: inout S) throws(CodecError) {
         var mode = initialMode
         var i = 0
         while i < count {
@@ -158,7 +152,7 @@ enum RiceGroups {
                     }
                     let q = (word | UInt64(1) << UInt64(escapeQuotient)).trailingZeroBitCount
                     if q < escapeQuotient {
-                        value(i, UInt64(truncatingIfNeeded: q) &<< UInt64(truncatingIfNeeded: k)
+                        sink.value(i, UInt64(truncatingIfNeeded: q) &<< UInt64(truncatingIfNeeded: k)
                             | (word &>> UInt64(truncatingIfNeeded: q &+ 1)) & lowMask)
                         let length = q &+ 1 &+ k
                         word = word &>> UInt64(truncatingIfNeeded: length)
@@ -168,7 +162,7 @@ enum RiceGroups {
                         // it from the stream.
                         r.skip(loaded &- valid &+ escapeQuotient)
                         let n = Int(truncatingIfNeeded: r.read(6)) &+ 1
-                        value(i, r.readWide(n))
+                        sink.value(i, r.readWide(n))
                         word = r.peek()
                         loaded = 64 &- (r.position & 7)
                         valid = loaded
@@ -179,7 +173,7 @@ enum RiceGroups {
             } else {
                 let width = mode &- fixedWidthModeBase
                 if width == 0 {
-                    zeros(i..<end)
+                    sink.zeros(i..<end)
                     i = end
                 } else if width <= 56 {
                     let fieldMask = BitReader.mask(width)
@@ -193,7 +187,7 @@ enum RiceGroups {
                             word = r.peek()
                             valid = 64 &- (r.position & 7)
                         }
-                        value(i, word & fieldMask)
+                        sink.value(i, word & fieldMask)
                         word = word &>> UInt64(truncatingIfNeeded: width)
                         valid &-= width
                         used &+= width
@@ -202,7 +196,7 @@ enum RiceGroups {
                     r.skip(used)
                 } else {
                     while i < end {
-                        value(i, r.readWide(width))
+                        sink.value(i, r.readWide(width))
                         i &+= 1
                     }
                 }

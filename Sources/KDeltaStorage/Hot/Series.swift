@@ -53,6 +53,9 @@ final class Series: @unchecked Sendable {
     @exclusivity(unchecked) private var ids = Column<VersionID>()
     @exclusivity(unchecked) private var lsns = Column<UInt64>()
     @exclusivity(unchecked) private var objects: [Value] = []
+    /// The time of the oldest version in memory (nil when none), kept apart from the time
+    /// column so that a point read choosing between blocks and memory reads no column.
+    @exclusivity(unchecked) private(set) var firstHotTimeMs: Int64? = nil
     /// True while every version's time is at or after the previous one's, as for a sensor
     /// that reports in order; a back-filled reading clears it and `get(at:)` then uses
     /// `timeOrder`.
@@ -121,6 +124,7 @@ final class Series: @unchecked Sendable {
         precondition(seq == nextSeq, "series \(key) expects seq \(nextSeq), got \(seq)")
         let time = sourceTimeMs ?? hlc.wallMs
         if let last = times.last, time < last { timesSorted = false }
+        if ids.count == 0 { firstHotTimeMs = time }
         if timeOrder != nil { timeOrder = nil }
         hlcs.append(hlc.rawValue)
         times.append(time)
@@ -234,6 +238,7 @@ final class Series: @unchecked Sendable {
             objects = kept
         }
         hotFirstSeq += UInt64(n)
+        firstHotTimeMs = count > 0 ? times[0] : nil
         chunks.append(chunk)
         timesSorted = true
         for i in 1..<max(1, count) where times[i] < times[i - 1] { timesSorted = false; break }

@@ -13,8 +13,8 @@ struct TierLookup {
     var timesSortedAcrossTiers: Bool {
         let ordered = series.chunkTimes
         if !ordered.sorted { return false }
-        if series.count > 0 {
-            if !series.timesSorted || series.time(at: 0) < ordered.maxTimeMs { return false }
+        if let firstHot = series.firstHotTimeMs {
+            if !series.timesSorted || firstHot < ordered.maxTimeMs { return false }
         }
         return true
     }
@@ -53,7 +53,7 @@ struct TierLookup {
     /// The version with the greatest (time, seq) at or before `t`.
     private func place(atOrBeforeTime t: Int64) throws(StoreError) -> Place? {
         if timesSortedAcrossTiers {
-            if series.count > 0 && series.time(at: 0) <= t {
+            if let firstHot = series.firstHotTimeMs, firstHot <= t {
                 return series.index(atOrBeforeTime: t).map { .hot($0) }
             }
             // The last chunk starting at or before t.
