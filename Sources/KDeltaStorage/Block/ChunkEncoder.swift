@@ -71,7 +71,7 @@ enum ChunkEncoder {
             lastID: input.ids[input.count - 1],
             timeModel: sorted ? TimeModel(fitting: input.times) : TimeModel(firstTimeMs: input.times[0], stepMs: 0, maxError: 0),
             offset: 0, length: bytes.count, crc: CRC32C.checksum(bytes),
-            columnLengths: columns.map(\.count))
+            columnLengths: ColumnLengths(columns.map(\.count)))
         return (bytes, entry)
     }
 

@@ -49,7 +49,7 @@ public struct ChunkEntry: Sendable, Equatable {
     public var length: Int
     public var crc: UInt32
     /// Byte length of each column, in `Column` order; the columns follow each other.
-    public var columnLengths: [Int]
+    public var columnLengths: ColumnLengths
 
     public var timesSorted: Bool { flags & Self.flagTimesSorted != 0 }
     /// True for a chunk of rollups (in a rollup block).
@@ -60,8 +60,8 @@ public struct ChunkEntry: Sendable, Equatable {
     /// Byte range of `column` inside the chunk.
     public func columnRange(_ column: Column) -> Range<Int> {
         var start = 0
-        for i in 0..<column.rawValue { start += columnLengths[i] }
-        return start..<(start + columnLengths[column.rawValue])
+        for c in Column.allCases where c.rawValue < column.rawValue { start += columnLengths[c] }
+        return start..<(start + columnLengths[column])
     }
 
     func encode(into w: inout ByteWriter) {
@@ -87,8 +87,9 @@ public struct ChunkEntry: Sendable, Equatable {
         w.writeLE(offset)
         w.writeLE(UInt32(length))
         w.writeLE(crc)
-        w.write(UInt8(columnLengths.count))
-        for l in columnLengths { w.writeLE(UInt32(l)) }
+        let lengths = columnLengths.array
+        w.write(UInt8(lengths.count))
+        for l in lengths { w.writeLE(UInt32(l)) }
     }
 
     /// Decodes one entry; `describe` names the place for errors.
@@ -124,7 +125,6 @@ public struct ChunkEntry: Sendable, Equatable {
             throw CodecError.malformed(offset: start, what: "chunk of \(key) lists \(columns) columns, this version reads \(Column.allCases.count)")
         }
         var lengths: [Int] = []
-        lengths.reserveCapacity(columns)  // one of these per series per block stays in memory
         for _ in 0..<columns { lengths.append(Int(try r.readLE(UInt32.self))) }
         guard count >= 1 else { throw CodecError.malformed(offset: start, what: "chunk of \(key) holds no versions") }
         guard firstSeq >= 1 else { throw CodecError.malformed(offset: start, what: "chunk of \(key) starts at seq 0") }
@@ -142,6 +142,6 @@ public struct ChunkEntry: Sendable, Equatable {
             firstHLC: firstHLC, lastHLC: lastHLC, firstLSN: firstLSN, lastLSN: lastLSN, flags: flags,
             valueTag: valueTag, parent: flags & flagHasParent != 0 ? parent : nil, lastID: lastID,
             timeModel: TimeModel(firstTimeMs: modelFirst, stepMs: modelStep, maxError: modelError),
-            offset: offset, length: length, crc: crc, columnLengths: lengths)
+            offset: offset, length: length, crc: crc, columnLengths: ColumnLengths(lengths))
     }
 }

@@ -32,9 +32,8 @@ struct ChunkLayout: Sendable {
         valueTag = e.valueTag
         timeModel = e.timeModel
         fileOffset = Int(e.offset)
-        precondition(e.columnLengths.count == ChunkEntry.Column.allCases.count, "a chunk entry with \(e.columnLengths.count) columns")
         var s = [UInt32](repeating: 0, count: ChunkEntry.Column.allCases.count + 1)
-        for (i, length) in e.columnLengths.enumerated() { s[i + 1] = s[i] + UInt32(length) }
+        for (i, length) in e.columnLengths.array.enumerated() { s[i + 1] = s[i] + UInt32(length) }
         starts = (s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7], s[8], s[9], s[10])
     }
 

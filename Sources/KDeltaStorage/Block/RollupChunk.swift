@@ -64,7 +64,7 @@ enum RollupChunk {
             flags: ChunkEntry.flagRollup | (sorted ? ChunkEntry.flagTimesSorted : 0),
             valueTag: ValueTag.double.rawValue, parent: nil, lastID: .zero,
             timeModel: sorted ? TimeModel(fitting: starts) : TimeModel(firstTimeMs: starts[0], stepMs: 0, maxError: 0),
-            offset: 0, length: bytes.count, crc: CRC32C.checksum(bytes), columnLengths: columns.map(\.count))
+            offset: 0, length: bytes.count, crc: CRC32C.checksum(bytes), columnLengths: ColumnLengths(columns.map(\.count)))
         return (bytes, entry)
     }
 
