@@ -66,7 +66,7 @@ public enum DoubleColumn {
     public static func value(_ bytes: UnsafeRawBufferPointer, count: Int, at index: Int) throws(CodecError) -> Double {
         var column = try ColumnReader(bytes, count: count, scheme: .double)
         try column.readTable()
-        return try column.decodeLast(at: index) { (k, frame, limit) throws(CodecError) in
+        return try column.decodeLast(at: index) { (k, frame, limit) throws(CodecError) -> Double in
             try decodeLast(frame, count: column.values(ofFrame: k).count, limit: limit)
         }
     }

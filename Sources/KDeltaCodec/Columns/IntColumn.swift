@@ -45,7 +45,7 @@ public enum IntColumn {
     public static func value(_ bytes: UnsafeRawBufferPointer, count: Int, at index: Int) throws(CodecError) -> Int64 {
         var column = try ColumnReader(bytes, count: count, scheme: .int)
         try column.readTable()
-        return try column.decodeLast(at: index) { (k, frame, limit) throws(CodecError) in
+        return try column.decodeLast(at: index) { (k, frame, limit) throws(CodecError) -> Int64 in
             try IntFrameCode.decodeLast(frame, count: column.values(ofFrame: k).count, limit: limit, base: 0, baseDelta: 0)
         }
     }

@@ -52,7 +52,7 @@ public enum TimeColumn {
     /// without allocating. What a point read (`get(at:)`) uses.
     public static func value(_ bytes: UnsafeRawBufferPointer, count: Int, at index: Int) throws(CodecError) -> Int64 {
         let (column, first, step) = try open(bytes, count: count)
-        return try column.decodeLast(at: index) { (k, frame, limit) throws(CodecError) in
+        return try column.decodeLast(at: index) { (k, frame, limit) throws(CodecError) -> Int64 in
             let values = column.values(ofFrame: k)
             return try IntFrameCode.decodeLast(
                 frame, count: values.count, limit: limit, base: first &+ Int64(values.lowerBound) &* step, baseDelta: step)
