@@ -62,18 +62,7 @@ extension ColumnReader {
         _ decodeFrame: (Int, UnsafeRawBufferPointer, Int, UnsafeMutablePointer<T>) throws(CodecError) -> Void
     ) throws(CodecError) -> T {
         try decodeLast(at: index) { (k, bytes, limit) throws(CodecError) -> T in
-            var failure: CodecError? = nil
-            let value = Scratch.with(T.self, count: limit) { scratch -> T? in
-                do throws(CodecError) {
-                    try decodeFrame(k, bytes, limit, scratch.baseAddress!)
-                    return scratch[limit - 1]
-                } catch {
-                    failure = error
-                    return nil
-                }
-            }
-            if let failure { throw failure }
-            return value!
+            try Scratch.last(T.self, count: limit) { (out) throws(CodecError) in try decodeFrame(k, bytes, limit, out) }
         }
     }
 

@@ -78,17 +78,9 @@ public enum DoubleColumn {
         var header = ByteReader(bytes)
         let kind = try header.readByte()
         guard kind != kindXOR else {
-            var failure: CodecError? = nil
-            let value = Scratch.with(Double.self, count: limit) { out -> Double in
-                do throws(CodecError) {
-                    try decodeFrame(bytes, count: count, limit: limit, into: out.baseAddress!)
-                } catch {
-                    failure = error
-                }
-                return out[limit - 1]
+            return try Scratch.last(Double.self, count: limit) { (out) throws(CodecError) in
+                try decodeFrame(bytes, count: count, limit: limit, into: out)
             }
-            if let failure { throw failure }
-            return value
         }
         guard kind == kindDecimal || kind == kindRational || kind == kindRationalDigits else {
             throw CodecError(message: "unknown frame kind \(kind)", offset: 0)

@@ -16,4 +16,22 @@ enum Scratch {
         defer { buffer.deallocate() }
         return body(buffer)
     }
+
+    /// Value `count - 1` of what `decode` writes into `count` (>= 1) scratch values: the
+    /// point read of a frame that can only be decoded from its start.
+    @inline(__always)
+    static func last<T>(_: T.Type, count: Int, _ decode: (UnsafeMutablePointer<T>) throws(CodecError) -> Void) throws(CodecError) -> T {
+        var failure: CodecError? = nil
+        let value = with(T.self, count: count) { scratch -> T? in
+            do throws(CodecError) {
+                try decode(scratch.baseAddress!)
+                return scratch[count - 1]
+            } catch {
+                failure = error
+                return nil
+            }
+        }
+        if let failure { throw failure }
+        return value!
+    }
 }

@@ -5,7 +5,8 @@ import KDeltaModel
 /// (docs/format/block.md, "Directory entry"). Enough to decide, without touching the
 /// chunk, whether it holds a seq, a time or an HLC, and to link its hash chain.
 public struct ChunkEntry: Sendable, Equatable {
-    /// Column order inside a chunk; `columnLengths` follows it.
+    /// Column order inside a chunk; `columnLengths` follows it (`ChunkLayout.columnRange`
+    /// gives a column's bytes).
     public enum Column: Int, CaseIterable, Sendable {
         case times = 0, hlcs, lsns, sourceFlags, tags, doubles, ints, bools, bytes, anchors
     }
@@ -56,13 +57,6 @@ public struct ChunkEntry: Sendable, Equatable {
     public var isRollup: Bool { flags & Self.flagRollup != 0 }
     public var lastSeq: UInt64 { firstSeq + UInt64(count) - 1 }
     public var seqRange: Range<UInt64> { firstSeq..<(firstSeq + UInt64(count)) }
-
-    /// Byte range of `column` inside the chunk.
-    public func columnRange(_ column: Column) -> Range<Int> {
-        var start = 0
-        for c in Column.allCases where c.rawValue < column.rawValue { start += columnLengths[c] }
-        return start..<(start + columnLengths[column])
-    }
 
     func encode(into w: inout ByteWriter) {
         w.writeLE(seriesID)

@@ -19,8 +19,5 @@ public struct ColumnLengths: Sendable, Equatable {
     /// The lengths, in column order.
     public var array: [Int] { ChunkEntry.Column.allCases.map { self[$0] } }
 
-    /// The sum of all lengths.
-    public var total: Int { array.reduce(0, +) }
-
     public static func == (a: ColumnLengths, b: ColumnLengths) -> Bool { a.array == b.array }
 }
