@@ -25,13 +25,15 @@ let package = Package(
         .systemLibrary(
             name: "CZstd", pkgConfig: "libzstd",
             providers: [.apt(["libzstd-dev"])]),
+        // Compiler builtins (prefetch hint, lock-free flag): a header, no library to link.
+        .systemLibrary(name: "CMemory"),
         .target(name: "KDeltaCrypto", dependencies: ["CCrypto"]),
         .target(name: "SQLiteReference", dependencies: ["CSQLite"]),
 
         // The engine: model <- codecs <- storage <- ingest <- executables.
         .target(name: "KDeltaModel"),
         .target(name: "KDeltaCodec", dependencies: ["KDeltaModel", "KDeltaCrypto", "CZstd"]),
-        .target(name: "KDeltaStorage", dependencies: ["KDeltaModel", "KDeltaCodec"]),
+        .target(name: "KDeltaStorage", dependencies: ["KDeltaModel", "KDeltaCodec", "CMemory"]),
         .target(name: "KDeltaStorageTestSupport", dependencies: ["KDeltaStorage"]),
         .target(name: "KDeltaIngest", dependencies: ["KDeltaModel"]),
         // The YAML configuration file: reads it into KDeltaModel values (retention rules,

@@ -167,6 +167,43 @@ import Testing
         }
     }
 
+    /// A regular series cut into many chunks of very different sizes, steps and gaps, so
+    /// that the interpolated first guess of the chunk search is often wrong: every point
+    /// read still finds the version `history` says is current, read twice (the first
+    /// read of a chunk checks its checksum, later ones take the series' own index).
+    @Test func pointReadsFindTheRightChunkAmongManyUnevenOnes() throws {
+        let dir = TemporaryDirectory("scan-uneven")
+        defer { dir.remove() }
+        let key = try Key("sensors/uneven")
+        let store = try TestStore.open(directory: dir.path, options: TieredStorageTests.options())
+        defer { try? store.close() }
+        var g = RandomReadings(seed: 41)
+        var t: Int64 = 5_000_000
+        var n = 0
+        for round in 0..<40 {
+            let size = [1, 2, 7, 64, 129, 300][g.next(6)]
+            let step = Int64([1, 10, 1000, 60_000][g.next(4)])
+            _ = try store.putBatch((0..<size).map { i in
+                Reading(key: key, value: .double(Double(n + i) / 8), sourceTimeMs: t + step * Int64(i))
+            })
+            n += size
+            t += step * Int64(size) + (round % 5 == 0 ? 86_400_000 : 0)
+            _ = try store.cut()
+        }
+        let history = try store.history(key, HistoryQuery(order: .oldestFirst))
+        #expect(history.count == n)
+        let times = history.map(\.timeMs)
+        var probes = times + times.map { $0 - 1 } + times.map { $0 + 1 }
+        probes += (0..<500).map { _ in times[0] + Int64(g.next(Int(times[times.count - 1] - times[0]) + 1)) }
+        probes += [times[0] - 1, times[times.count - 1] + 1_000_000]
+        for _ in 0..<2 {
+            for t in probes {
+                let expected = history.last { $0.timeMs <= t }.map { TimedReading(timeMs: $0.timeMs, value: $0.value) }
+                #expect(try store.reading(key, atOrBefore: t) == expected, "at \(t)")
+            }
+        }
+    }
+
     @Test func emptyRangesUnknownKeysAndStoppingGiveNoMore() throws {
         let dir = TemporaryDirectory("scan-edges")
         defer { dir.remove() }

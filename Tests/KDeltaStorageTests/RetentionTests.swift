@@ -52,6 +52,8 @@ import Testing
         #expect(try store.version(key, seq: 91)?.value == .double(90))
         #expect(try store.get(key, at: .timeMs(Self.base + 5000)) == nil, "a time before the first kept version")
         #expect(try store.get(key, at: .timeMs(Self.base + 95_000))?.seq == 96)
+        #expect(try store.reading(key, atOrBefore: Self.base + 5000) == nil, "the point-read path skips dropped versions too")
+        #expect(try store.reading(key, atOrBefore: Self.base + 95_000) == TimedReading(timeMs: Self.base + 95_000, value: .double(95)))
         #expect(try store.history(key, HistoryQuery(order: .oldestFirst)).map(\.seq) == Array(91...100))
         #expect(store.verify().isIntact)
         #expect(store.stats().series.first { $0.key == key }?.drops.retention == 90)

@@ -249,13 +249,21 @@ extension IntFrameCode {
         // Delta-of-delta: x[n] = x0 + n * delta1 + divisor * sum over j of (n - 1 - j) * r[j]
         // (residual j changes the delta of values j + 2 ... n).
         let isDelta = h.predictor == IntFrameCode.predictorDelta
-        var sink = ResidualSum(weighted: !isDelta, weightBase: Int64(needed))
+        let sum: Int64
         do throws(CodecError) {
-            try RiceGroups.visit(&r, count: needed, into: &sink)
+            if isDelta {
+                var sink = ResidualSum()
+                try RiceGroups.visit(&r, count: needed, into: &sink)
+                sum = sink.sum
+            } else {
+                var sink = RunningResidualSum()
+                try RiceGroups.visit(&r, count: needed, into: &sink)
+                sum = sink.sum
+            }
         } catch {
             throw CodecError(message: error.message, offset: h.streamStart)
         }
-        let x = x0 &+ steps &* (isDelta ? baseDelta : baseDelta &+ h.firstDelta) &+ sink.sum &* h.divisor
+        let x = x0 &+ steps &* (isDelta ? baseDelta : baseDelta &+ h.firstDelta) &+ sum &* h.divisor
         if r.isOverrun {
             throw CodecError(message: "residual stream runs past the frame's end (truncated or corrupt)", offset: h.streamStart)
         }

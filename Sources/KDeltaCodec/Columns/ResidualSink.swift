@@ -22,26 +22,36 @@ struct ResidualArray: ResidualSink {
     }
 }
 
-/// The sum of the zigzag-decoded residuals, each weighted by `weightBase - i` (or by 1
-/// when `weighted` is false): what one value of a delta (plain sum) or delta-of-delta
-/// (residual `i` moves the `n - 1 - i` values after its own) frame needs
+/// The sum of the zigzag-decoded residuals: what one value of a delta frame needs
 /// (`IntFrameCode.decodeLast`). Wrapping arithmetic, as the decoder's.
 struct ResidualSum: ResidualSink {
-    let weighted: Bool
-    let weightBase: Int64
     var sum: Int64 = 0
 
-    init(weighted: Bool, weightBase: Int64) {
-        self.weighted = weighted
-        self.weightBase = weightBase
-    }
-
     @inline(__always)
-    mutating func value(_ i: Int, _ u: UInt64) {
-        let d = Zigzag.decode(u)
-        sum = sum &+ (weighted ? d &* (weightBase &- Int64(truncatingIfNeeded: i)) : d)
-    }
+    mutating func value(_ i: Int, _ u: UInt64) { sum = sum &+ Zigzag.decode(u) }
 
     @inline(__always)
     mutating func zeros(_ range: Range<Int>) {}
+}
+
+/// The sum of the running sums of the zigzag-decoded residuals, that is residual `i` of
+/// `n` weighted by `n - i`: what one value of a delta-of-delta frame needs (residual `i`
+/// moves every value after its own; `IntFrameCode.decodeLast`). Two additions a residual,
+/// no multiplication. Wrapping arithmetic, as the decoder's.
+struct RunningResidualSum: ResidualSink {
+    /// The sum of the residuals so far: the delta they add up to.
+    var delta: Int64 = 0
+    /// The sum of `delta` after each residual.
+    var sum: Int64 = 0
+
+    @inline(__always)
+    mutating func value(_ i: Int, _ u: UInt64) {
+        delta = delta &+ Zigzag.decode(u)
+        sum = sum &+ delta
+    }
+
+    @inline(__always)
+    mutating func zeros(_ range: Range<Int>) {
+        sum = sum &+ delta &* Int64(truncatingIfNeeded: range.count)
+    }
 }

@@ -132,44 +132,8 @@ enum RiceGroups {
             }
             let end = min(i &+ groupSize, count)
             if mode < fixedWidthModeBase {
-                // The bits stay in a register between values and are reloaded only when
-                // fewer remain than the longest non-escaped code: the loop's dependency
-                // chain is then a count of trailing zeros and a shift, not a memory load.
-                let k = mode
-                let lowMask = BitReader.mask(k)
-                let longest = escapeQuotient &+ 1 &+ k
-                // `loaded` is how many bits `word` held when it was loaded; what has been
-                // consumed since is `loaded - valid`.
-                var word = r.peek()
-                var loaded = 64 &- (r.position & 7)
-                var valid = loaded
-                while i < end {
-                    if valid < longest {
-                        r.skip(loaded &- valid)
-                        word = r.peek()
-                        loaded = 64 &- (r.position & 7)
-                        valid = loaded
-                    }
-                    let q = (word | UInt64(1) << UInt64(escapeQuotient)).trailingZeroBitCount
-                    if q < escapeQuotient {
-                        sink.value(i, UInt64(truncatingIfNeeded: q) &<< UInt64(truncatingIfNeeded: k)
-                            | (word &>> UInt64(truncatingIfNeeded: q &+ 1)) & lowMask)
-                        let length = q &+ 1 &+ k
-                        word = word &>> UInt64(truncatingIfNeeded: length)
-                        valid &-= length
-                    } else {
-                        // The length field may lie beyond the bits left in `word`: read
-                        // it from the stream.
-                        r.skip(loaded &- valid &+ escapeQuotient)
-                        let n = Int(truncatingIfNeeded: r.read(6)) &+ 1
-                        sink.value(i, r.readWide(n))
-                        word = r.peek()
-                        loaded = 64 &- (r.position & 7)
-                        valid = loaded
-                    }
-                    i &+= 1
-                }
-                r.skip(loaded &- valid)
+                riceGroup(&r, k: mode, from: i, to: end, into: &sink)
+                i = end
             } else {
                 let width = mode &- fixedWidthModeBase
                 if width == 0 {
@@ -202,5 +166,50 @@ enum RiceGroups {
                 }
             }
         }
+    }
+
+    /// Reads values `start ..< end`, a group coded with Rice parameter `k`, into `sink`.
+    /// The bits stay in a register between values and are reloaded only when fewer remain
+    /// than the longest non-escaped code, so the loop's dependency chain is a count of
+    /// trailing zeros and a shift, not a memory load. A function of its own (not inlined)
+    /// so that its few variables all stay in registers: inlined into a decoder they were
+    /// spilled to the stack on every value.
+    @inline(never)
+    static func riceGroup<S: ResidualSink>(_ r: inout BitReader, k: Int, from start: Int, to end: Int, into sink: inout S) {
+        let lowMask = BitReader.mask(k)
+        let shiftK = UInt64(truncatingIfNeeded: k)
+        let longest = escapeQuotient &+ 1 &+ k
+        var i = start
+        var word = r.peek()
+        // Bits consumed from `word` since it was loaded; past `reload`, fewer than
+        // `longest` remain and it is loaded again.
+        var used = 0
+        var reload = 64 &- (r.position & 7) &- longest
+        while i < end {
+            if used > reload {
+                r.skip(used)
+                word = r.peek()
+                used = 0
+                reload = 64 &- (r.position & 7) &- longest
+            }
+            let q = (word | UInt64(1) << UInt64(escapeQuotient)).trailingZeroBitCount
+            if q < escapeQuotient {
+                sink.value(i, UInt64(truncatingIfNeeded: q) &<< shiftK | (word &>> UInt64(truncatingIfNeeded: q &+ 1)) & lowMask)
+                let length = q &+ 1 &+ k
+                word = word &>> UInt64(truncatingIfNeeded: length)
+                used &+= length
+            } else {
+                // The length field may lie beyond the bits left in `word`: read it from
+                // the stream.
+                r.skip(used &+ escapeQuotient)
+                let n = Int(truncatingIfNeeded: r.read(6)) &+ 1
+                sink.value(i, r.readWide(n))
+                word = r.peek()
+                used = 0
+                reload = 64 &- (r.position & 7) &- longest
+            }
+            i &+= 1
+        }
+        r.skip(used)
     }
 }

@@ -1,3 +1,4 @@
+import CMemory
 import KDeltaCodec
 import KDeltaModel
 
@@ -11,8 +12,9 @@ final class BlockFile: @unchecked Sendable {
     let path: String
     let entries: [ChunkEntry]
     private let file: MappedFile
-    private let verifiedLock = PThreadMutex()
-    private var verified: [Bool]
+    /// One flag per chunk, set once its checksum matched (`CMemory`'s lock-free flag):
+    /// readers of a checked chunk take no lock.
+    private let verifiedFlags: UnsafeMutablePointer<UInt8>
 
     var byteCount: Int64 { Int64(file.bytes.count) }
 
@@ -22,8 +24,11 @@ final class BlockFile: @unchecked Sendable {
         self.path = path
         self.entries = entries
         self.file = file
-        self.verified = Array(repeating: false, count: entries.count)
+        verifiedFlags = .allocate(capacity: max(1, entries.count))
+        verifiedFlags.initialize(repeating: 0, count: max(1, entries.count))
     }
+
+    deinit { verifiedFlags.deallocate() }
 
     /// Opens and checks block `number` of the store `storeID`; `expectedBytes` is the size
     /// the manifest recorded.
@@ -98,7 +103,7 @@ final class BlockFile: @unchecked Sendable {
     /// point read does not touch the directory entry once the chunk is checked.
     func chunkBytes(_ index: Int, at offset: Int, length: Int) throws(StoreError) -> UnsafeRawBufferPointer {
         let bytes = UnsafeRawBufferPointer(rebasing: file.bytes[offset..<(offset + length)])
-        if verifiedLock.withLock({ verified[index] }) { return bytes }
+        if isVerified(index) { return bytes }
         let e = entries[index]
         let computed = CRC32C.checksum(bytes)
         guard computed == e.crc else {
@@ -107,8 +112,35 @@ final class BlockFile: @unchecked Sendable {
                 "block file \(path) is damaged: the chunk of \(e.key) (seq \(e.firstSeq)...\(e.lastSeq)) at offset \(e.offset) has checksum \(hex(computed)), the directory says \(hex(e.crc)). Its \(e.count) versions cannot be read; restore the file from a backup.",
                 file: path, offset: e.offset)
         }
-        verifiedLock.withLock { verified[index] = true }
+        kdelta_flag_set(verifiedFlags + index)
         return bytes
+    }
+
+    /// True once chunk `index`'s checksum matched (`chunkBytes` checks it the first time).
+    @inline(__always)
+    func isVerified(_ index: Int) -> Bool {
+        kdelta_flag_is_set(verifiedFlags + index) != 0
+    }
+
+    /// Where chunk `index`'s flag is, for a `ChunkPoint` to test without the block.
+    /// Valid while the block lives.
+    func verifiedFlag(_ index: Int) -> UnsafePointer<UInt8> {
+        UnsafePointer(verifiedFlags + index)
+    }
+
+    /// The bytes of a chunk, unchecked: `ChunkRef` keeps them, and reads them only after
+    /// `chunkBytes` has checked them.
+    func uncheckedBytes(at offset: Int, length: Int) -> UnsafeRawBufferPointer {
+        UnsafeRawBufferPointer(rebasing: file.bytes[offset..<(offset + length)])
+    }
+
+    /// Drops from memory the file's pages up to the end of chunk `index` (they read back
+    /// from the file if touched again). Compaction calls it as it finishes each chunk it
+    /// merges, so that the blocks it reads do not all stay resident at once: their pages
+    /// count in the process's resident memory (measured: up to ~17 MiB during a 40M ingest).
+    func evictPages(throughChunk index: Int) {
+        let e = entries[index]
+        file.evictPages(0..<(Int(e.offset) + e.length))
     }
 
     /// The error for a chunk whose checksum matched but whose column failed to decode

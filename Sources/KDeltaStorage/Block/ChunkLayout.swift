@@ -1,25 +1,25 @@
 import KDeltaModel
 
 /// What a read needs of a chunk's directory entry, in plain words: its seqs, time and HLC
-/// bounds, flags, value type, time model and where each column starts. Held by every
-/// `ChunkRef` and `ChunkReader`, so that finding and decoding a version copies no key
-/// string or array and touches no reference count (copying the whole `ChunkEntry` was the
-/// largest cost of a point read, measured in `kdelta-bench query`).
+/// bounds, flags, value type, time model and where each column starts. Computed once by
+/// every `ChunkReader` from the entry, so that decoding a version copies no key string
+/// and touches no reference count (copying the whole `ChunkEntry` was the largest cost of
+/// a point read, measured in `kdelta-bench query`).
 struct ChunkLayout: Sendable {
-    let firstSeq: UInt64
     let count: Int
     let minTimeMs: Int64
     let maxTimeMs: Int64
-    let firstHLC: HLC
-    let lastHLC: HLC
     let flags: UInt8
     let valueTag: UInt8
     let timeModel: TimeModel
-    /// Where the chunk's bytes are in the block file.
-    let fileOffset: Int
     /// Where each column starts in the chunk, in `ChunkEntry.Column` order, and where the
     /// last one ends.
     private let starts: (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32)
+    /// Where the chunk's bytes are in the block file.
+    let fileOffset: Int
+    let firstSeq: UInt64
+    let firstHLC: HLC
+    let lastHLC: HLC
 
     init(_ e: ChunkEntry) {
         firstSeq = e.firstSeq

@@ -7,15 +7,17 @@ struct ChunkReader {
     let ref: ChunkRef
     private let bytes: UnsafeRawBufferPointer
 
+    /// The entry's fields a read uses, without its key, computed once.
+    let layout: ChunkLayout
+
     init(_ ref: ChunkRef) throws(StoreError) {
         self.ref = ref
-        bytes = try ref.block.chunkBytes(ref.index, at: ref.layout.fileOffset, length: ref.layout.length)
+        layout = ref.layout
+        bytes = try ref.block.chunkBytes(ref.index, at: layout.fileOffset, length: layout.length)
     }
 
     var block: BlockFile { ref.block }
     var index: Int { ref.index }
-    /// The entry's fields a read uses, without its key and arrays.
-    var layout: ChunkLayout { ref.layout }
 
     /// The whole directory entry (a copy: for the key, parent and last id).
     var entry: ChunkEntry { block.entries[index] }

@@ -84,7 +84,7 @@ struct RangeScan {
         for c in overlappingChunks {
             let r = try c.reader()
             let skip = droppedPrefix(r.entry)
-            if r.entry.timesSorted {
+            if r.layout.timesSorted {
                 let found = try r.positions(timeFrom: fromMs, to: toMs)
                 let range = max(found.lowerBound, skip)..<max(found.upperBound, skip)
                 if !range.isEmpty { parts.append(try r.batch(range)) }

@@ -125,6 +125,7 @@ extension Store {
                         }
                         p = slice.upperBound
                     }
+                    c.block.evictPages(throughChunk: c.index)
                 }
                 if let input {
                     written.append((s, w.chunkCount))

@@ -24,13 +24,17 @@ struct TierLookup {
         if let i = series.index(ofSeq: seq) { return series.version(at: i) }
         guard let k = chunkIndex(holdingSeq: seq) else { return nil }
         let r = try chunks[k].reader()
-        let p = Int(seq - r.entry.firstSeq)
+        let p = Int(seq - r.layout.firstSeq)
         return try r.versions(p..<(p + 1), hasher: VersionHasher()).first
     }
 
     /// The first position of `e` still kept (retention may have dropped the ones before).
-    private func firstLive(_ e: ChunkEntry) -> Int {
-        Int(max(e.firstSeq, series.firstSeq) - e.firstSeq)
+    private func firstLive(_ c: ChunkLayout) -> Int {
+        firstLive(firstSeq: c.firstSeq)
+    }
+
+    private func firstLive(firstSeq: UInt64) -> Int {
+        Int(max(firstSeq, series.firstSeq) - firstSeq)
     }
 
     private func chunkIndex(holdingSeq seq: UInt64) -> Int? {
@@ -48,6 +52,9 @@ struct TierLookup {
         case hot(Int)
         /// The chunk, the position, and the version's time (found by the search).
         case chunk(ChunkReader, Int, Int64)
+        /// Chunk `i` of the series, whose times are regular: the position and its time,
+        /// computed from the chunk's `ChunkPoint` alone.
+        case regular(Int, Int, Int64)
     }
 
     /// The version with the greatest (time, seq) at or before `t`.
@@ -56,21 +63,21 @@ struct TierLookup {
             if let firstHot = series.firstHotTimeMs, firstHot <= t {
                 return series.index(atOrBeforeTime: t).map { .hot($0) }
             }
-            // The last chunk starting at or before t.
-            let starts = series.chunkTimes.minTimes
-            var lo = 0, hi = starts.count
-            while lo < hi {
-                let mid = (lo + hi) >> 1
-                if starts[mid] <= t { lo = mid + 1 } else { hi = mid }
+            let index = series.chunkTimes
+            guard let i = index.lastChunk(startingAtOrBefore: t) else { return nil }
+            let point = index.point(i)
+            if let found = point.regularPosition(atOrBefore: t) {
+                // Times ascend, so nothing before the answer is live when the answer is not.
+                guard point.firstSeq + UInt64(found.position) >= series.firstSeq else { return nil }
+                return .regular(i, found.position, found.timeMs)
             }
-            guard lo > 0 else { return nil }
-            let r = try chunks[lo - 1].reader()
-            // Times ascend, so nothing before the answer is live when the answer is not.
-            if r.entry.timesSorted {
-                guard let found = try r.lastAtOrBefore(time: t), found.position >= firstLive(r.entry) else { return nil }
+            let r = try chunks[i].reader()
+            r.ref.prefetchValue(near: t, layout: r.layout)
+            if r.layout.timesSorted {
+                guard let found = try r.lastAtOrBefore(time: t), found.position >= firstLive(r.layout) else { return nil }
                 return .chunk(r, found.position, found.timeMs)
             }
-            guard let p = try r.indexAtOrBeforeTime(t), p >= firstLive(r.entry) else { return nil }
+            guard let p = try r.indexAtOrBeforeTime(t), p >= firstLive(r.layout) else { return nil }
             return .chunk(r, p, try r.time(at: p))
         }
         // Back-filled times: the greatest (time, seq) at or before t over every tier.
@@ -82,7 +89,7 @@ struct TierLookup {
             if let b = best, c.maxTimeMs < b.time { continue }
             let r = try c.reader()
             guard var p = try r.indexAtOrBeforeTime(t) else { continue }
-            let live = firstLive(r.entry)
+            let live = firstLive(r.layout)
             if p < live {
                 // The answer was dropped by retention: the best live one in this chunk.
                 let times = try r.times(live..<r.count)
@@ -90,7 +97,7 @@ struct TierLookup {
                 p = live + k
             }
             let time = try r.time(at: p)
-            let seq = r.entry.firstSeq + UInt64(p)
+            let seq = r.layout.firstSeq + UInt64(p)
             if let b = best, (time, seq) <= (b.time, b.seq) { continue }
             best = (time, seq, .chunk(r, p, time))
         }
@@ -101,6 +108,7 @@ struct TierLookup {
         switch try place(atOrBeforeTime: t) {
         case .hot(let i): return series.version(at: i)
         case .chunk(let r, let p, _): return try r.versions(p..<(p + 1), hasher: VersionHasher()).first
+        case .regular(let i, let p, _): return try chunks[i].reader().versions(p..<(p + 1), hasher: VersionHasher()).first
         case nil: return nil
         }
     }
@@ -111,6 +119,19 @@ struct TierLookup {
         switch try place(atOrBeforeTime: t) {
         case .hot(let i): return TimedReading(timeMs: series.time(at: i), value: series.value(at: i))
         case .chunk(let r, let p, let time): return TimedReading(timeMs: time, value: try r.value(at: p))
+        case .regular(let i, let p, let time):
+            // A checked chunk of numbers: its value column alone, through the series' own
+            // array; anything else through the chunk's reader (which checks the chunk).
+            let point = series.chunkTimes.point(i)
+            if point.isVerified {
+                point.prefetchValue(at: p)
+                let value: Value?
+                do throws(CodecError) { value = try point.value(at: p) } catch {
+                    throw chunks[i].block.undecodable(chunks[i].index, point.valueColumn, error)
+                }
+                if let value { return TimedReading(timeMs: time, value: value) }
+            }
+            return TimedReading(timeMs: time, value: try chunks[i].reader().value(at: p))
         case nil: return nil
         }
     }
@@ -123,11 +144,11 @@ struct TierLookup {
         var lo = 0, hi = chunks.count
         while lo < hi {
             let mid = (lo + hi) >> 1
-            if chunks[mid].entry.firstHLC <= hlc { lo = mid + 1 } else { hi = mid }
+            if chunks[mid].firstHLC <= hlc { lo = mid + 1 } else { hi = mid }
         }
         guard lo > 0 else { return nil }
         let r = try chunks[lo - 1].reader()
-        guard let p = try r.indexAtOrBefore(hlc), p >= firstLive(r.entry) else { return nil }
+        guard let p = try r.indexAtOrBefore(hlc), p >= firstLive(r.layout) else { return nil }
         return try r.versions(p..<(p + 1), hasher: VersionHasher()).first
     }
 
@@ -145,7 +166,7 @@ struct TierLookup {
                 lo = min(lo, p)
                 hi = max(hi, p + 1)
             }
-            lo = max(lo, firstLive(c.entry))
+            lo = max(lo, firstLive(firstSeq: c.firstSeq))
             if lo < hi {
                 out.append(contentsOf: try r.versions(lo..<hi, hasher: hasher).filter { $0.timeMs >= from && $0.timeMs < to })
             }
