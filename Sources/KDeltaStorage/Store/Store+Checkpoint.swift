@@ -67,7 +67,9 @@ extension Store {
                 blockWriter.abandon()
                 throw error
             }
-            let block = try BlockFile.open(fs: fs, directory: blocksDir, number: number, storeID: manifest.storeID, expectedBytes: summary.bytes)
+            let block = try BlockFile.open(
+                fs: fs, directory: blocksDir, number: number, storeID: manifest.storeID, expectedBytes: summary.bytes,
+                sharedKey: seriesKey)
 
             // 4. The catalog as of the cut, then the manifest naming both.
             let catalog = state.withReadLock { () -> Catalog in

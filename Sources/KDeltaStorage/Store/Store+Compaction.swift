@@ -189,8 +189,15 @@ extension Store {
             w.abandon()
             throw error
         }
-        let block = try BlockFile.open(fs: fs, directory: blocksDir, number: number, storeID: manifest.storeID, expectedBytes: summary.bytes)
+        let block = try BlockFile.open(
+            fs: fs, directory: blocksDir, number: number, storeID: manifest.storeID, expectedBytes: summary.bytes,
+            sharedKey: seriesKey)
         return (block, summary)
+    }
+
+    /// The key of series `id`, for block entries to share (`BlockFile.open`).
+    func seriesKey(_ id: UInt32) -> Key? {
+        state.withReadLock { hot.series(id: id)?.key }
     }
 
     /// Commits a merge, under `cutMutex`: manifest without `numbers` and with the new

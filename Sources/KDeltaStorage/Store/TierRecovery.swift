@@ -40,7 +40,9 @@ enum TierRecovery {
         result.catalogSeries = catalog.entries.count
         var chunksBySeries: [[ChunkRef]] = Array(repeating: [], count: catalog.entries.count)
         for ref in manifest.blocks {
-            let block = try BlockFile.open(fs: fs, directory: blocksDir, number: ref.number, storeID: manifest.storeID, expectedBytes: ref.bytes)
+            let block = try BlockFile.open(
+                fs: fs, directory: blocksDir, number: ref.number, storeID: manifest.storeID, expectedBytes: ref.bytes,
+                sharedKey: { hot.series(id: $0)?.key })
             result.blocks += 1
             for (i, e) in block.entries.enumerated() {
                 guard Int(e.seriesID) < chunksBySeries.count, catalog.entries[Int(e.seriesID)].key == e.key else {
