@@ -175,7 +175,16 @@ enum RiceGroups {
     /// so that its few variables all stay in registers: inlined into a decoder they were
     /// spilled to the stack on every value.
     @inline(never)
-    static func riceGroup<S: ResidualSink>(_ r: inout BitReader, k: Int, from start: Int, to end: Int, into sink: inout S) {
+    static func riceGroup<S: ResidualSink>(_ reader: inout BitReader, k: Int, from start: Int, to end: Int, into output: inout S) {
+        // Local copies, written back at the end: through the `inout`s the sum and the
+        // position were stored to memory on every value, a store-to-load chain longer
+        // than the decoding itself.
+        var r = reader
+        var sink = output
+        defer {
+            reader = r
+            output = sink
+        }
         let lowMask = BitReader.mask(k)
         let shiftK = UInt64(truncatingIfNeeded: k)
         let longest = escapeQuotient &+ 1 &+ k

@@ -57,19 +57,45 @@ struct TierLookup {
         case regular(Int, Int, Int64)
     }
 
+    /// What the series' point index says of the version current at `t`, for sorted
+    /// times (`timesSortedAcrossTiers`) and `t` before the oldest version in memory: none
+    /// (before the first chunk, or dropped by retention), a position in a regular chunk,
+    /// or chunk `i`, to be searched. Small, unlike `Place` (which holds a reader), so
+    /// the point read's fast path copies a few words.
+    private enum Indexed {
+        case none
+        case regular(Int, ChunkPoint, Int, Int64)
+        case search(Int)
+    }
+
+    private func indexed(atOrBefore t: Int64) -> Indexed {
+        let index = series.chunkTimes
+        guard let i = index.lastChunk(startingAtOrBefore: t) else { return .none }
+        let point = index.point(i)
+        guard let found = point.regularPosition(atOrBefore: t) else { return .search(i) }
+        // Times ascend, so nothing before the answer is live when the answer is not.
+        guard point.firstSeq + UInt64(found.position) >= series.firstSeq else { return .none }
+        return .regular(i, point, found.position, found.timeMs)
+    }
+
+    /// True when the version current at `t` is in a chunk and the point index finds it.
+    private func usesIndex(_ t: Int64) -> Bool {
+        guard timesSortedAcrossTiers else { return false }
+        if let firstHot = series.firstHotTimeMs, firstHot <= t { return false }
+        return true
+    }
+
     /// The version with the greatest (time, seq) at or before `t`.
     private func place(atOrBeforeTime t: Int64) throws(StoreError) -> Place? {
         if timesSortedAcrossTiers {
             if let firstHot = series.firstHotTimeMs, firstHot <= t {
                 return series.index(atOrBeforeTime: t).map { .hot($0) }
             }
-            let index = series.chunkTimes
-            guard let i = index.lastChunk(startingAtOrBefore: t) else { return nil }
-            let point = index.point(i)
-            if let found = point.regularPosition(atOrBefore: t) {
-                // Times ascend, so nothing before the answer is live when the answer is not.
-                guard point.firstSeq + UInt64(found.position) >= series.firstSeq else { return nil }
-                return .regular(i, found.position, found.timeMs)
+            let i: Int
+            switch indexed(atOrBefore: t) {
+            case .none: return nil
+            case .regular(let c, _, let p, let time): return .regular(c, p, time)
+            case .search(let c): i = c
             }
             let r = try chunks[i].reader()
             r.ref.prefetchValue(near: t, layout: r.layout)
@@ -116,24 +142,34 @@ struct TierLookup {
     /// The time and value of the version `version(atOrBeforeTime:)` finds, read without
     /// recomputing its id.
     func reading(atOrBeforeTime t: Int64) throws(StoreError) -> TimedReading? {
+        if usesIndex(t) {
+            switch indexed(atOrBefore: t) {
+            case .none: return nil
+            case .regular(let i, let point, let p, let time): return try regularReading(i, point, p, time)
+            case .search: break
+            }
+        }
         switch try place(atOrBeforeTime: t) {
         case .hot(let i): return TimedReading(timeMs: series.time(at: i), value: series.value(at: i))
         case .chunk(let r, let p, let time): return TimedReading(timeMs: time, value: try r.value(at: p))
-        case .regular(let i, let p, let time):
-            // A checked chunk of numbers: its value column alone, through the series' own
-            // array; anything else through the chunk's reader (which checks the chunk).
-            let point = series.chunkTimes.point(i)
-            if point.isVerified {
-                point.prefetchValue(at: p)
-                let value: Value?
-                do throws(CodecError) { value = try point.value(at: p) } catch {
-                    throw chunks[i].block.undecodable(chunks[i].index, point.valueColumn, error)
-                }
-                if let value { return TimedReading(timeMs: time, value: value) }
-            }
-            return TimedReading(timeMs: time, value: try chunks[i].reader().value(at: p))
+        case .regular(let i, let p, let time): return try regularReading(i, series.chunkTimes.point(i), p, time)
         case nil: return nil
         }
+    }
+
+    /// The reading at position `p` (time `time`) of regular chunk `i`: for a checked
+    /// chunk of numbers, its value column alone through the point index; anything else
+    /// through the chunk's reader (which checks the chunk).
+    private func regularReading(_ i: Int, _ point: ChunkPoint, _ p: Int, _ time: Int64) throws(StoreError) -> TimedReading {
+        if point.isVerified {
+            point.prefetchValue(at: p)
+            let value: Value?
+            do throws(CodecError) { value = try point.value(at: p) } catch {
+                throw chunks[i].block.undecodable(chunks[i].index, point.valueColumn, error)
+            }
+            if let value { return TimedReading(timeMs: time, value: value) }
+        }
+        return TimedReading(timeMs: time, value: try chunks[i].reader().value(at: p))
     }
 
     func version(atOrBefore hlc: HLC) throws(StoreError) -> Version? {
