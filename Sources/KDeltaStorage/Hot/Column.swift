@@ -1,3 +1,5 @@
+import Glibc
+
 /// A growable column of plain values owned by one series: a raw buffer that doubles when
 /// full. Not an `Array`, because the write path appends to seven columns per version and
 /// profiling showed Array's copy-on-write uniqueness check and the dynamic exclusivity
@@ -18,13 +20,20 @@ struct Column<T: BitwiseCopyable> {
 
     @inline(never)
     private mutating func grow() {
-        let newCapacity = max(16, capacity * 2)
-        let p = UnsafeMutablePointer<T>.allocate(capacity: newCapacity)
-        if let old = base {
-            p.moveInitialize(from: old, count: count)
-            old.deallocate()
+        resize(to: max(16, capacity * 2))
+    }
+
+    /// Gives the buffer room for `newCapacity` values (at least `count`) with `realloc`,
+    /// not a new buffer beside the old one: the allocator grows or shrinks a large buffer
+    /// in place or by remapping its pages, so a resize does not hold both. (Series written
+    /// in step grow their columns in the same batch: with allocate-copy-free, the hot tier
+    /// briefly held its old columns, freed but still resident, beside the new ones.)
+    private mutating func resize(to newCapacity: Int) {
+        precondition(newCapacity >= count, "resizing a column of \(count) values to \(newCapacity)")
+        guard let raw = realloc(UnsafeMutableRawPointer(base), newCapacity * MemoryLayout<T>.stride) else {
+            fatalError("out of memory: a column of \(newCapacity) values (\(newCapacity * MemoryLayout<T>.stride) bytes)")
         }
-        base = p
+        base = raw.bindMemory(to: T.self, capacity: newCapacity)
         capacity = newCapacity
     }
 
@@ -42,14 +51,9 @@ struct Column<T: BitwiseCopyable> {
         let left = count - n
         var newCapacity = 16
         while newCapacity < left { newCapacity *= 2 }
-        let p = UnsafeMutablePointer<T>.allocate(capacity: newCapacity)
-        if let old = base {
-            if left > 0 { p.moveInitialize(from: old + n, count: left) }
-            old.deallocate()
-        }
-        base = p
+        if let b = base, left > 0, n > 0 { (b as UnsafeMutablePointer<T>).moveInitialize(from: b + n, count: left) }
         count = left
-        capacity = newCapacity
+        resize(to: newCapacity)
     }
 
     /// Sets the value at `i`.
@@ -63,7 +67,7 @@ struct Column<T: BitwiseCopyable> {
 
     /// Frees the buffer. Call once, from the owner's `deinit`.
     mutating func deallocate() {
-        base?.deallocate()
+        free(base)
         base = nil
         count = 0
         capacity = 0
