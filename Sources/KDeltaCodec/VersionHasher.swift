@@ -12,13 +12,27 @@ public final class VersionHasher {
     /// Flag bit: a source time follows.
     public static let flagHasSourceTime: UInt8 = 0x01
 
-    private let scratch: UnsafeMutableRawPointer
-    private let capacity: Int
+    private var scratch: UnsafeMutableRawPointer
+    private var capacity: Int
+    /// Bytes of an encoding besides its key and a text value's bytes.
+    private static let fixedBytes = 4 + 32 + 2 + 8 + 8 + 1 + 8 + 1 + 4 + 8
 
-    /// Creates a hasher with a scratch buffer for the largest encoding.
+    /// Creates a hasher with a scratch buffer for any encoding of a number or a short
+    /// text; it grows (once, to the largest value size) when a longer text comes. Small,
+    /// so that a point read creating one does not allocate 64 KiB.
     public init() {
-        capacity = 4 + 32 + 2 + Limits.keyBytesMax + 8 + 8 + 1 + 8 + 1 + 4 + Limits.valueBytesMax
+        capacity = Self.fixedBytes + Limits.keyBytesMax + 64
         scratch = .allocate(byteCount: capacity, alignment: 8)
+    }
+
+    /// Makes room for an encoding whose value takes `valueBytes`.
+    private func reserve(valueBytes: Int) {
+        let needed = Self.fixedBytes + Limits.keyBytesMax + valueBytes
+        guard needed > capacity else { return }
+        let grown = max(needed, Self.fixedBytes + Limits.keyBytesMax + Limits.valueBytesMax)
+        scratch.deallocate()
+        scratch = .allocate(byteCount: grown, alignment: 8)
+        capacity = grown
     }
 
     deinit { scratch.deallocate() }
@@ -47,6 +61,17 @@ public final class VersionHasher {
         sourceTimeMs: Int64?, value: Value
     ) -> Int {
         precondition(key.count <= Limits.keyBytesMax, "key of \(key.count) bytes passed validation")
+        // Room for the value first: the buffer may be replaced, so before anything is in it.
+        var documentText: [UInt8] = []
+        switch value {
+        case .string(let s): reserve(valueBytes: s.utf8.count)
+        case .document(let j):
+            j.writeCanonical(into: &documentText)
+            reserve(valueBytes: documentText.count)
+        default: break
+        }
+        // A local: the property is only read once per encoding (no exclusivity checks).
+        let scratch = self.scratch
         var o = 0
         @inline(__always) func be<T: FixedWidthInteger>(_ v: T) {
             scratch.storeBytes(of: v.bigEndian, toByteOffset: o, as: T.self)
@@ -79,9 +104,8 @@ public final class VersionHasher {
                 if u.count > 0 { (scratch + o).copyMemory(from: u.baseAddress!, byteCount: u.count) }
                 o += u.count
             }
-        case .document(let j):
-            var text: [UInt8] = []
-            j.writeCanonical(into: &text)
+        case .document:
+            let text = documentText
             precondition(text.count <= Limits.valueBytesMax, "document of \(text.count) bytes passed validation")
             be(UInt32(text.count))
             text.withUnsafeBytes { u in

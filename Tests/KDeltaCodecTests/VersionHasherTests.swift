@@ -129,4 +129,41 @@ import Testing
         let text = Array(#"{"a":"x","b":1}"#.utf8)
         #expect(Array(encoded.suffix(text.count + 5)) == [0x05, 0, 0, 0, UInt8(text.count)] + text)
     }
+
+    /// A hasher starts small and grows for a long text: one hasher used for numbers, a
+    /// 64 KiB string, a document and numbers again writes each encoding whole, with the
+    /// fields before the value as for a double, the length and the value's bytes after.
+    @Test func oneHasherGrowsForLongTextsAndKeepsEveryEncoding() throws {
+        let hasher = VersionHasher()
+        let long = String(repeating: "é", count: Limits.valueBytesMax / 2)
+        let document = Value.document(try JSONParser.parse("{\"a\":[1,2.5,\"x\"]}"))
+        let values: [Value] = [.double(1.5), .string(long), .string("short"), document, .int(7), .string(long)]
+        let prefixCount = 4 + 32 + 2 + Self.key.count + 8 + 8 + 1 + 8
+        let numberPrefix = Array(Self.bytes(value: .double(1.5)).prefix(prefixCount))
+        for v in values {
+            let encoded = Self.key.withUnsafeBytes {
+                hasher.canonicalBytes(key: $0, parent: nil, seq: 1, hlc: HLC(wallMs: Self.wallMs, logical: 0), sourceTimeMs: Self.wallMs, value: v)
+            }
+            #expect(Array(encoded.prefix(prefixCount)) == numberPrefix)
+            #expect(encoded[prefixCount] == v.tag.rawValue)
+            var text: [UInt8]? = nil
+            if case .string(let s) = v { text = Array(s.utf8) }
+            if case .document(let j) = v {
+                var t: [UInt8] = []
+                j.writeCanonical(into: &t)
+                text = t
+            }
+            if let text {
+                let length = encoded[(prefixCount + 1)..<(prefixCount + 5)].reduce(0) { $0 << 8 | Int($1) }
+                #expect(length == text.count)
+                #expect(Array(encoded[(prefixCount + 5)...]) == text)
+            } else {
+                #expect(encoded.count == prefixCount + 1 + 8)
+            }
+            let id = Self.key.withUnsafeBytes {
+                hasher.id(key: $0, parent: nil, seq: 1, hlc: HLC(wallMs: Self.wallMs, logical: 0), sourceTimeMs: Self.wallMs, value: v)
+            }
+            #expect(id == Self.id(value: v), "a fresh hasher gives the same id")
+        }
+    }
 }

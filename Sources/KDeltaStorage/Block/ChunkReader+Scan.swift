@@ -84,8 +84,11 @@ extension ChunkReader {
         }
     }
 
-    /// The time of position `p` alone, without allocating.
+    /// The time of position `p` alone, without allocating: computed for a chunk whose
+    /// times are regular, as `times(_:)`.
     func time(at p: Int) throws(StoreError) -> Int64 {
+        let model = layout.timeModel
+        if layout.timesRegular && model.stepMs >= 1 { return model.firstTimeMs &+ Int64(p) &* Int64(model.stepMs) }
         let col = column(.times), n = count
         return try check(.times) { () throws(CodecError) in try TimeColumn.value(col, count: n, at: p) }
     }

@@ -32,8 +32,14 @@ struct ChunkReader {
         do throws(CodecError) { return try body() } catch { throw block.undecodable(index, c, error) }
     }
 
-    /// Times (source time, or wall time of the HLC) of `range`.
+    /// Times (source time, or wall time of the HLC) of `range`: computed for a chunk whose
+    /// times are regular (flag 32, `first + i * step`), decoded otherwise.
     func times(_ range: Range<Int>) throws(StoreError) -> [Int64] {
+        let model = layout.timeModel
+        if layout.timesRegular && model.stepMs >= 1 {
+            let first = model.firstTimeMs, step = Int64(model.stepMs)
+            return range.map { first &+ Int64($0) &* step }
+        }
         let col = column(.times), n = count
         return try check(.times) { () throws(CodecError) in try TimeColumn.decode(col, count: n, range: range) }
     }
@@ -171,7 +177,8 @@ struct ChunkReader {
             // One version whose parent is stored: each column's value(at:), no arrays.
             return [try version(at: start, parent: parent, hasher: hasher, recompute: recomputeAll)]
         }
-        let times = try self.times(span), hlcs = try self.hlcs(span), lsns = try self.lsns(span)
+        // LSNs only for the versions returned: the ids before them do not hash them.
+        let times = try self.times(span), hlcs = try self.hlcs(span), lsns = try self.lsns(range)
         let flags = try sourceFlags(span), values = try self.values(span)
         let keyUTF8 = Array(entry.key.rawValue.utf8)
         var out: [Version] = []
@@ -196,7 +203,7 @@ struct ChunkReader {
             }
             if p >= range.lowerBound {
                 out.append(Version(key: entry.key, seq: seq, hlc: hlc, sourceTimeMs: source, value: values[j],
-                                   parent: parent, id: id, lsn: lsns[j]))
+                                   parent: parent, id: id, lsn: lsns[p - range.lowerBound]))
             }
             parent = id
         }
