@@ -39,6 +39,38 @@ struct ChunkLayout: Sendable {
 
     var timesSorted: Bool { flags & ChunkEntry.flagTimesSorted != 0 }
     var timesRegular: Bool { flags & ChunkEntry.flagTimesRegular != 0 }
+
+    /// The step of a chunk whose times are exactly `first time + i * step` (flag 32),
+    /// nil otherwise: its times are then computed, never decoded.
+    var regularStepMs: Int64? {
+        timesRegular && timeModel.stepMs >= 1 ? Int64(timeModel.stepMs) : nil
+    }
+
+    /// Time of position `p` in a chunk with `regularStepMs` `step`.
+    @inline(__always)
+    func regularTime(at p: Int, step: Int64) -> Int64 {
+        timeModel.firstTimeMs &+ Int64(p) &* step
+    }
+
+    /// The last of `count` positions whose regular time `first + i * step` is at or
+    /// before `t` (given `t >= first`), and that time: a division, clamped to the last
+    /// position (a difference past `Int64.max` is past the end).
+    @inline(__always)
+    static func regularPosition(atOrBefore t: Int64, first: Int64, step: Int64, count: Int) -> (position: Int, timeMs: Int64) {
+        let (d, overflow) = t.subtractingReportingOverflow(first)
+        let p = overflow ? count - 1 : min(count - 1, Int(d / step))
+        return (p, first &+ Int64(p) &* step)
+    }
+
+    /// The column holding the values of a chunk of doubles or ints (which a point read
+    /// decodes alone), nil for other chunks.
+    var numberColumn: ChunkEntry.Column? {
+        switch valueTag {
+        case ValueTag.double.rawValue: return .doubles
+        case ValueTag.int.rawValue: return .ints
+        default: return nil
+        }
+    }
     /// Bytes in the chunk (where its last column ends).
     var length: Int { columnRange(.anchors).upperBound }
     var lastSeq: UInt64 { firstSeq + UInt64(count) - 1 }

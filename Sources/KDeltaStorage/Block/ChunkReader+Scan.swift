@@ -15,11 +15,9 @@ extension ChunkReader {
         if t < layout.minTimeMs { return nil }
         if t >= layout.maxTimeMs { return (count - 1, layout.maxTimeMs) }
         let model = layout.timeModel
-        if layout.timesRegular && model.stepMs >= 1 {
+        if let step = layout.regularStepMs {
             // Times are first + i * step exactly: the position is a division.
-            let step = Int64(model.stepMs)
-            let p = min(count - 1, Int((t - model.firstTimeMs) / step))
-            return (p, model.firstTimeMs + Int64(p) * step)
+            return ChunkLayout.regularPosition(atOrBefore: t, first: model.firstTimeMs, step: step, count: count)
         }
         if model.maxError == 0 && model.stepMs > 0 {
             // An exact model: every stored time predicts its own position, so the times
@@ -87,8 +85,7 @@ extension ChunkReader {
     /// The time of position `p` alone, without allocating: computed for a chunk whose
     /// times are regular, as `times(_:)`.
     func time(at p: Int) throws(StoreError) -> Int64 {
-        let model = layout.timeModel
-        if layout.timesRegular && model.stepMs >= 1 { return model.firstTimeMs &+ Int64(p) &* Int64(model.stepMs) }
+        if let step = layout.regularStepMs { return layout.regularTime(at: p, step: step) }
         let col = column(.times), n = count
         return try check(.times) { () throws(CodecError) in try TimeColumn.value(col, count: n, at: p) }
     }

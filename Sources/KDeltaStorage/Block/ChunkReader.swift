@@ -35,10 +35,9 @@ struct ChunkReader {
     /// Times (source time, or wall time of the HLC) of `range`: computed for a chunk whose
     /// times are regular (flag 32, `first + i * step`), decoded otherwise.
     func times(_ range: Range<Int>) throws(StoreError) -> [Int64] {
-        let model = layout.timeModel
-        if layout.timesRegular && model.stepMs >= 1 {
-            let first = model.firstTimeMs, step = Int64(model.stepMs)
-            return range.map { first &+ Int64($0) &* step }
+        if let step = layout.regularStepMs {
+            let layout = self.layout
+            return range.map { layout.regularTime(at: $0, step: step) }
         }
         let col = column(.times), n = count
         return try check(.times) { () throws(CodecError) in try TimeColumn.decode(col, count: n, range: range) }

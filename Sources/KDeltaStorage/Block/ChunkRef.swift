@@ -39,18 +39,10 @@ final class ChunkRef: Sendable {
     /// that the two misses overlap instead of following each other. `layout` is the
     /// chunk's (`ChunkReader.layout`).
     func prefetchValue(near t: Int64, layout: ChunkLayout) {
-        let column: ChunkEntry.Column
-        switch layout.valueTag {
-        case ValueTag.double.rawValue: column = .doubles
-        case ValueTag.int.rawValue: column = .ints
-        default: return
-        }
-        let range = layout.columnRange(column)
-        let hint = PointReadHint(
-            columnLength: range.count, count: layout.count, at: layout.timeModel.predictedPosition(t, count: layout.count))
-        guard let base = block.uncheckedBytes(at: layout.fileOffset, length: layout.length).baseAddress else { return }
-        Prefetch.lines(base + range.lowerBound, hint.header, within: range.count)
-        Prefetch.lines(base + range.lowerBound, hint.frame, within: range.count)
+        guard let column = layout.numberColumn else { return }
+        Prefetch.pointRead(
+            uncheckedColumn(column, layout: layout), count: layout.count,
+            at: layout.timeModel.predictedPosition(t, count: layout.count))
     }
 
     /// The bytes of `column`, not checked against the chunk's checksum (`ChunkPoint`

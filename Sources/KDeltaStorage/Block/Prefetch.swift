@@ -1,4 +1,5 @@
 import CMemory
+import KDeltaCodec
 
 /// The CPU's prefetch hint over a byte range (`CMemory`): nothing is read or checked.
 enum Prefetch {
@@ -14,5 +15,16 @@ enum Prefetch {
             kdelta_prefetch(base + line)
             line += cacheLineBytes
         }
+    }
+
+    /// Asks for what a point read of value `p` of `count` will decode from the encoded
+    /// column at `column`: its header and the frame its share of the column suggests
+    /// (`PointReadHint`).
+    @inline(__always)
+    static func pointRead(_ column: UnsafeRawBufferPointer, count: Int, at p: Int) {
+        guard let base = column.baseAddress else { return }
+        let hint = PointReadHint(columnLength: column.count, count: count, at: p)
+        lines(base, hint.header, within: column.count)
+        lines(base, hint.frame, within: column.count)
     }
 }

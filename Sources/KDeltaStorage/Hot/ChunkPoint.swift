@@ -31,20 +31,13 @@ struct ChunkPoint: @unchecked Sendable {
     init(_ ref: ChunkRef) {
         let layout = ref.layout
         minTimeMs = layout.minTimeMs
-        let model = layout.timeModel
-        if layout.timesRegular && model.stepMs >= 1 && model.stepMs <= Double(UInt32.max)
-            && model.firstTimeMs == layout.minTimeMs {
-            regularStepMs = UInt32(model.stepMs)
+        if let step = layout.regularStepMs, step <= Int64(UInt32.max), layout.timeModel.firstTimeMs == layout.minTimeMs {
+            regularStepMs = UInt32(step)
         } else {
             regularStepMs = 0
         }
         firstSeq = layout.firstSeq
-        let values: UnsafeRawBufferPointer
-        switch layout.valueTag {
-        case ValueTag.double.rawValue: values = ref.uncheckedColumn(.doubles, layout: layout)
-        case ValueTag.int.rawValue: values = ref.uncheckedColumn(.ints, layout: layout)
-        default: values = UnsafeRawBufferPointer(start: nil, count: 0)
-        }
+        let values = layout.numberColumn.map { ref.uncheckedColumn($0, layout: layout) } ?? UnsafeRawBufferPointer(start: nil, count: 0)
         valuesBase = values.baseAddress
         valuesLength = UInt32(values.count)
         verified = ref.block.verifiedFlag(ref.index)
@@ -60,11 +53,7 @@ struct ChunkPoint: @unchecked Sendable {
     @inline(__always)
     func regularPosition(atOrBefore t: Int64) -> (position: Int, timeMs: Int64)? {
         guard regularStepMs > 0 else { return nil }
-        // t >= minTimeMs; a difference past Int64.max is past the chunk's end.
-        let (d, overflow) = t.subtractingReportingOverflow(minTimeMs)
-        let step = Int64(regularStepMs)
-        let p = overflow ? Int(count) - 1 : min(Int(count) - 1, Int(d / step))
-        return (p, minTimeMs &+ Int64(p) &* step)
+        return ChunkLayout.regularPosition(atOrBefore: t, first: minTimeMs, step: Int64(regularStepMs), count: Int(count))
     }
 
     /// True once the chunk's checksum matched.
@@ -72,11 +61,7 @@ struct ChunkPoint: @unchecked Sendable {
 
     /// Prefetches what `value(at: p)` will read (`PointReadHint`).
     func prefetchValue(at p: Int) {
-        guard let base = valuesBase else { return }
-        let length = Int(valuesLength)
-        let hint = PointReadHint(columnLength: length, count: Int(count), at: p)
-        Prefetch.lines(base, hint.header, within: length)
-        Prefetch.lines(base, hint.frame, within: length)
+        Prefetch.pointRead(values, count: Int(count), at: p)
     }
 
     /// The value at `p`, decoded from the value column alone: nil for a chunk of other
