@@ -177,36 +177,64 @@ struct ChunkReader {
             return [try version(at: start, parent: parent, hasher: hasher, recompute: recomputeAll)]
         }
         // LSNs only for the versions returned: the ids before them do not hash them.
-        let times = try self.times(span), hlcs = try self.hlcs(span), lsns = try self.lsns(range)
-        let flags = try sourceFlags(span), values = try self.values(span)
-        let keyUTF8 = Array(entry.key.rawValue.utf8)
+        // Regular times and constant source flags are computed, not decoded.
+        let hlcs = try self.hlcs(span)
+        let lsns = range.count == 1 ? [try lsn(at: range.lowerBound)] : try self.lsns(range)
+        let step = layout.regularStepMs
+        let times = step == nil ? try self.times(span) : []
+        let allSource = layout.flags & ChunkEntry.flagAllSourceTimes != 0
+        let constantFlags = allSource || layout.flags & ChunkEntry.flagNoSourceTimes != 0
+        let flags = constantFlags ? [] : try sourceFlags(span)
+        let values = try spanValues(span)
+        var key = entry.key.rawValue
+        key.withUTF8 { hasher.setKey(UnsafeRawBufferPointer($0)) }
         var out: [Version] = []
         out.reserveCapacity(range.count)
         for (j, p) in span.enumerated() {
             let seq = layout.firstSeq + UInt64(p)
             let hlc = HLC(rawValue: hlcs[j])
-            let source: Int64? = flags[j] ? times[j] : nil
+            let time = step.map { layout.regularTime(at: p, step: $0) } ?? times[j]
+            let source: Int64? = (constantFlags ? allSource : flags[j]) ? time : nil
+            let value = values[j]
             let id: VersionID
-            if recomputeAll {
-                id = keyUTF8.withUnsafeBytes { key in
-                    hasher.id(key: key, parent: parent, seq: seq, hlc: hlc, sourceTimeMs: source, value: values[j])
-                }
-            } else if p == count - 1 {
+            if !recomputeAll && p == count - 1 {
                 id = entry.lastID
-            } else if (p + 1) % BlockFormat.anchorInterval == 0 {
+            } else if !recomputeAll && (p + 1) % BlockFormat.anchorInterval == 0 {
                 id = anchor((p + 1) / BlockFormat.anchorInterval - 1)
             } else {
-                id = keyUTF8.withUnsafeBytes { key in
-                    hasher.id(key: key, parent: parent, seq: seq, hlc: hlc, sourceTimeMs: source, value: values[j])
-                }
+                id = hasher.id(parent: parent, seq: seq, hlc: hlc, sourceTimeMs: source, value: value)
             }
             if p >= range.lowerBound {
-                out.append(Version(key: entry.key, seq: seq, hlc: hlc, sourceTimeMs: source, value: values[j],
+                out.append(Version(key: entry.key, seq: seq, hlc: hlc, sourceTimeMs: source, value: value,
                                    parent: parent, id: id, lsn: lsns[p - range.lowerBound]))
             }
             parent = id
         }
         return out
+    }
+
+    /// The values of `span` in their column's type (`SpanValues`).
+    private func spanValues(_ span: Range<Int>) throws(StoreError) -> SpanValues {
+        let n = count
+        switch layout.valueTag {
+        case ValueTag.double.rawValue:
+            let col = column(.doubles)
+            return .doubles(try check(.doubles) { () throws(CodecError) in try DoubleColumn.decode(col, count: n, range: span) })
+        case ValueTag.int.rawValue:
+            let col = column(.ints)
+            return .ints(try check(.ints) { () throws(CodecError) in try IntColumn.decode(col, count: n, range: span) })
+        case ValueTag.bool.rawValue:
+            let col = column(.bools)
+            return .bools(try check(.bools) { () throws(CodecError) in try BoolColumn.decode(col, count: n, range: span) })
+        default:
+            return .values(try values(span))
+        }
+    }
+
+    /// The LSN of position `p` alone.
+    private func lsn(at p: Int) throws(StoreError) -> UInt64 {
+        let col = column(.lsns), n = count
+        return UInt64(bitPattern: try check(.lsns) { () throws(CodecError) in try TimeColumn.value(col, count: n, at: p) })
     }
 
     /// The version at `p` given its parent's id, each column read with its codec's
@@ -216,9 +244,9 @@ struct ChunkReader {
         let entry = self.entry
         let seq = layout.firstSeq + UInt64(p), n = count
         let time = try self.time(at: p)
-        let hlcCol = column(.hlcs), lsnCol = column(.lsns)
+        let hlcCol = column(.hlcs)
         let hlc = HLC(rawValue: UInt64(bitPattern: try check(.hlcs) { () throws(CodecError) in try TimeColumn.value(hlcCol, count: n, at: p) }))
-        let lsn = UInt64(bitPattern: try check(.lsns) { () throws(CodecError) in try TimeColumn.value(lsnCol, count: n, at: p) })
+        let lsn = try self.lsn(at: p)
         let hasSource: Bool
         if layout.flags & ChunkEntry.flagAllSourceTimes != 0 {
             hasSource = true
@@ -236,9 +264,8 @@ struct ChunkReader {
         } else if !recompute && (p + 1) % BlockFormat.anchorInterval == 0 {
             id = anchor((p + 1) / BlockFormat.anchorInterval - 1)
         } else {
-            id = Array(entry.key.rawValue.utf8).withUnsafeBytes { key in
-                hasher.id(key: key, parent: parent, seq: seq, hlc: hlc, sourceTimeMs: source, value: value)
-            }
+            var key = entry.key.rawValue
+            id = key.withUTF8 { hasher.id(key: UnsafeRawBufferPointer($0), parent: parent, seq: seq, hlc: hlc, sourceTimeMs: source, value: value) }
         }
         return Version(key: entry.key, seq: seq, hlc: hlc, sourceTimeMs: source, value: value, parent: parent, id: id, lsn: lsn)
     }
