@@ -112,43 +112,50 @@ public final class VersionHasher {
         }
         let scratch = buffer.pointee.bytes
         var o = Self.parentOffset
-        @inline(__always) func be<T: FixedWidthInteger>(_ v: T) {
-            scratch.storeBytes(of: v.bigEndian, toByteOffset: o, as: T.self)
-            o += MemoryLayout<T>.size
-        }
         let p = parent ?? .zero
-        be(p.w0); be(p.w1); be(p.w2); be(p.w3)
+        Self.be(scratch, &o, p.w0)
+        Self.be(scratch, &o, p.w1)
+        Self.be(scratch, &o, p.w2)
+        Self.be(scratch, &o, p.w3)
         o = buffer.pointee.tailOffset
-        be(seq)
-        be(hlc.rawValue)
+        Self.be(scratch, &o, seq)
+        Self.be(scratch, &o, hlc.rawValue)
         if let t = sourceTimeMs {
-            be(Self.flagHasSourceTime)
-            be(t)
+            Self.be(scratch, &o, Self.flagHasSourceTime)
+            Self.be(scratch, &o, t)
         } else {
-            be(UInt8(0))
+            Self.be(scratch, &o, UInt8(0))
         }
-        be(value.tag.rawValue)
+        Self.be(scratch, &o, value.tag.rawValue)
         switch value {
-        case .double(let d): be(d.bitPattern)
-        case .int(let i): be(i)
-        case .bool(let b): be(UInt8(b ? 1 : 0))
+        case .double(let d): Self.be(scratch, &o, d.bitPattern)
+        case .int(let i): Self.be(scratch, &o, i)
+        case .bool(let b): Self.be(scratch, &o, UInt8(b ? 1 : 0))
         case .string(let s):
             var s = s
             s.withUTF8 { u in
                 precondition(u.count <= Limits.valueBytesMax, "string value of \(u.count) bytes passed validation")
-                be(UInt32(u.count))
+                Self.be(scratch, &o, UInt32(u.count))
                 if u.count > 0 { (scratch + o).copyMemory(from: u.baseAddress!, byteCount: u.count) }
                 o += u.count
             }
         case .document:
             let text = documentText
             precondition(text.count <= Limits.valueBytesMax, "document of \(text.count) bytes passed validation")
-            be(UInt32(text.count))
+            Self.be(scratch, &o, UInt32(text.count))
             text.withUnsafeBytes { u in
                 if u.count > 0 { (scratch + o).copyMemory(from: u.baseAddress!, byteCount: u.count) }
             }
             o += text.count
         }
         return o
+    }
+
+    /// Stores `v` big-endian at `o` and moves `o` past it. A static function, not a
+    /// nested one: a nested function capturing `o` made every store an exclusivity check.
+    @inline(__always)
+    private static func be<T: FixedWidthInteger>(_ scratch: UnsafeMutableRawPointer, _ o: inout Int, _ v: T) {
+        scratch.storeBytes(of: v.bigEndian, toByteOffset: o, as: T.self)
+        o += MemoryLayout<T>.size
     }
 }
