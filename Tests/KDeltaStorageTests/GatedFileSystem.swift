@@ -18,8 +18,15 @@ final class GatedFileSystem: FileSystem, @unchecked Sendable {
     private var waiting = 0
     private var delayMs = 0
     private let gated: Gated
+    /// Which files the gate holds, by path (nil: every file).
+    private let onlyPaths: (@Sendable (String) -> Bool)?
+    /// Descriptors of the files `onlyPaths` picked.
+    private var gatedDescriptors: Set<Int32> = []
 
-    init(gating gated: Gated) { self.gated = gated }
+    init(gating gated: Gated, onlyPaths: (@Sendable (String) -> Bool)? = nil) {
+        self.gated = gated
+        self.onlyPaths = onlyPaths
+    }
 
     /// Gated calls block from now until `openGate`.
     func closeGate() { mutex.withLock { open = false } }
@@ -47,25 +54,33 @@ final class GatedFileSystem: FileSystem, @unchecked Sendable {
         return false
     }
 
-    private func gate() {
+    private func gate(_ fd: FileDescriptor) {
         mutex.withLock {
+            if onlyPaths != nil && !gatedDescriptors.contains(fd.raw) { return }
             waiting += 1
             while !open { changed.wait(mutex) }
             waiting -= 1
         }
     }
 
-    func open(_ path: String, _ mode: OpenMode) throws(FileSystemError) -> FileDescriptor { try base.open(path, mode) }
-    func close(_ fd: FileDescriptor) { base.close(fd) }
+    func open(_ path: String, _ mode: OpenMode) throws(FileSystemError) -> FileDescriptor {
+        let fd = try base.open(path, mode)
+        if let onlyPaths, onlyPaths(path) { mutex.withLock { _ = gatedDescriptors.insert(fd.raw) } }
+        return fd
+    }
+    func close(_ fd: FileDescriptor) {
+        mutex.withLock { _ = gatedDescriptors.remove(fd.raw) }
+        base.close(fd)
+    }
     func write(_ fd: FileDescriptor, _ bytes: UnsafeRawBufferPointer, at offset: Int64) throws(FileSystemError) {
-        if gated == .writes { gate() }
+        if gated == .writes { gate(fd) }
         try base.write(fd, bytes, at: offset)
     }
     func read(_ fd: FileDescriptor, into buffer: UnsafeMutableRawBufferPointer, at offset: Int64) throws(FileSystemError) -> Int {
         try base.read(fd, into: buffer, at: offset)
     }
     func sync(_ fd: FileDescriptor) throws(FileSystemError) {
-        if gated == .syncs { gate() }
+        if gated == .syncs { gate(fd) }
         let delay = mutex.withLock { delayMs }
         if delay > 0 { sleepMs(delay) }
         try base.sync(fd)

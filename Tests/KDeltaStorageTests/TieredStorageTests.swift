@@ -109,6 +109,48 @@ import Testing
         try store.close()
     }
 
+    /// A merge reserves its block number when it starts writing; a cut that commits
+    /// meanwhile takes a later number. The manifest must still list the blocks in number
+    /// order, so the store reopens: appending the merged block after the cut's made the
+    /// next open refuse the store ("block 9 is listed after block 14"), and `repair` too.
+    @Test func aMergeThatCommitsAfterALaterCutLeavesAStoreThatReopens() throws {
+        let dir = TemporaryDirectory("tiers-merge-order")
+        defer { dir.remove() }
+        let warm = StorageLimits.compactWarmBlocksMin
+        // The merge writes block warm + 1; the gate holds that file's writes.
+        let mergedName = BlockFormat.fileName(UInt64(warm + 1))
+        let fs = GatedFileSystem(gating: .writes, onlyPaths: { $0.hasSuffix("/" + mergedName) })
+        let keys = RandomReadings.keys(3)
+        let store = try TestStore.open(directory: dir.path, options: Self.options(), fileSystem: fs)
+        var written = 0
+        func writeAndCut(_ round: Int) throws {
+            let batch = (0..<30).map { i in
+                Reading(key: keys[i % keys.count], value: .int(Int64(round * 30 + i)), sourceTimeMs: 1_700_000_000_000 + Int64(round * 30 + i) * 1000)
+            }
+            try store.putBatch(batch)
+            written += batch.count
+            try store.cut()
+        }
+        for round in 0..<warm { try writeAndCut(round) }
+
+        fs.closeGate()
+        let merge = onThread { _ = try? store.compactBlocks() }
+        #expect(fs.waitForWaiters(1), "the merge did not reach its block's first write")
+        try writeAndCut(warm)  // block warm + 2 commits while the merge waits
+        fs.openGate()
+        merge.join()
+        #expect(store.stats().blocks == 2, "the merged block and the later cut")
+        try store.close()
+
+        let reopened = try TestStore.open(directory: dir.path, options: Self.options())
+        #expect(reopened.recovery.blocks == 2)
+        #expect(keys.map { reopened.versionCount($0) }.reduce(0, +) == written)
+        #expect(try reopened.version(keys[1], seq: 1)?.value == .int(1))
+        let report = reopened.verify()
+        #expect(report.isIntact, "\(report.brokenLinks) \(report.unreadable)")
+        try reopened.close()
+    }
+
     /// A closed store in `dir` whose random versions are all in block 1.
     static func writeOneBlock(_ dir: String, keys: [Key], seed: UInt64, batches: Int) throws {
         let store = try TestStore.open(directory: dir, options: Self.options())

@@ -36,14 +36,27 @@ public struct Manifest: Sendable, Equatable {
     public var catalogGeneration: UInt64 = 0
     /// The number the next block file gets.
     public var nextBlockNumber: UInt64 = 1
-    /// The live block files, in number order.
-    public var blocks: [BlockRef] = []
+    /// The live block files, in number order (`addBlock` keeps it).
+    public private(set) var blocks: [BlockRef] = []
 
     /// Creates a manifest.
     public init(storeID: UInt64, walFirstSegment: UInt64, walFirstLSN: UInt64) {
         self.storeID = storeID
         self.walFirstSegment = walFirstSegment
         self.walFirstLSN = walFirstLSN
+    }
+
+    /// Adds a block file in its place by number. A block's number is reserved when its
+    /// writing starts, so a merge that took a while commits after cuts that took later
+    /// numbers: appending put the list out of order.
+    public mutating func addBlock(_ ref: BlockRef) {
+        let at = blocks.firstIndex { $0.number > ref.number } ?? blocks.endIndex
+        blocks.insert(ref, at: at)
+    }
+
+    /// Removes the block files whose numbers `dropped` holds.
+    public mutating func removeBlocks(_ dropped: Set<UInt64>) {
+        blocks.removeAll { dropped.contains($0.number) }
     }
 
     /// The file's text: `name value` lines, then a CRC-32C of everything before it.
@@ -87,7 +100,6 @@ public struct Manifest: Sendable, Equatable {
                 guard f.count == 3, let n = UInt64(f[0]), let level = UInt8(f[1]), let bytes = Int64(f[2]) else {
                     throw bad("line '\(line.prefix(60))' is not 'block NUMBER LEVEL BYTES'")
                 }
-                if let last = blocks.last, last.number >= n { throw bad("block \(n) is listed after block \(last.number)") }
                 blocks.append(BlockRef(number: n, level: level, bytes: bytes))
                 continue
             }
@@ -101,6 +113,12 @@ public struct Manifest: Sendable, Equatable {
             guard let c = fields["checkpoint-lsn"].flatMap({ UInt64($0) }) else { throw bad("checkpoint-lsn is missing") }
             guard let g = fields["catalog"].flatMap({ UInt64($0) }) else { throw bad("catalog is missing") }
             guard let nb = fields["next-block"].flatMap({ UInt64($0) }) else { throw bad("next-block is missing") }
+            // Number order is what the writer keeps; a list out of order (written before
+            // `addBlock` kept it: a merge committed after later cuts) is read in order.
+            blocks.sort { $0.number < $1.number }
+            for (a, b) in zip(blocks, blocks.dropFirst()) where a.number == b.number {
+                throw bad("block \(a.number) is listed twice")
+            }
             if let last = blocks.last, last.number >= nb { throw bad("block \(last.number) is listed but next-block is \(nb)") }
             if c > 0 && g == 0 { throw bad("a checkpoint at LSN \(c) names no catalog") }
             m.checkpointLSN = c

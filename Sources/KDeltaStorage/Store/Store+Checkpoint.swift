@@ -85,7 +85,7 @@ extension Store {
             next.checkpointLSN = cutLSN
             next.walFirstSegment = segment.number
             next.walFirstLSN = segment.firstLSN
-            next.blocks.append(Manifest.BlockRef(number: number, level: summary.level, bytes: summary.bytes))
+            next.addBlock(Manifest.BlockRef(number: number, level: summary.level, bytes: summary.bytes))
             let previousCatalog = try installCheckpoint(catalog, next, what: "checkpoint \(cutLSN)")
 
             // 5. The versions leave memory; the blocks answer for them from now on.

@@ -210,8 +210,8 @@ extension Store {
         let previousCatalog = try cutMutex.withLock { () throws(StoreError) -> UInt64 in
             var next = manifest
             report.bytesRead = next.blocks.filter { numbers.contains($0.number) }.reduce(0) { $0 + $1.bytes }
-            next.blocks.removeAll { numbers.contains($0.number) }
-            next.blocks.append(Manifest.BlockRef(number: block.number, level: summary.level, bytes: summary.bytes))
+            next.removeBlocks(numbers)
+            next.addBlock(Manifest.BlockRef(number: block.number, level: summary.level, bytes: summary.bytes))
             let catalog = state.withReadLock { catalogAsOfCheckpoint() }
             let previous = try installCheckpoint(catalog, next, what: "a compaction")
             report.bytesWritten = summary.bytes + Int64(catalog.encoded().count + manifest.encoded().count)

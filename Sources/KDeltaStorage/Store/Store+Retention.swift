@@ -65,11 +65,11 @@ extension Store {
         let (previousCatalog, dead) = try cutMutex.withLock { () throws(StoreError) -> (UInt64, Set<UInt64>) in
             var next = manifest
             if let (block, summary) = rollupBlock {
-                next.blocks.append(Manifest.BlockRef(number: block.number, level: summary.level, bytes: summary.bytes))
+                next.addBlock(Manifest.BlockRef(number: block.number, level: summary.level, bytes: summary.bytes))
             }
             // 2. Blocks left with no live chunk, given the new floors.
             let dead = state.withReadLock { deadBlocks(after: plans) }
-            next.blocks.removeAll { dead.contains($0.number) }
+            next.removeBlocks(dead)
             report.bytesFreed = manifest.blocks.filter { dead.contains($0.number) }.reduce(0) { $0 + $1.bytes }
             // 3. The catalog with the new floors and counts, and the manifest: the commit point.
             let catalog = state.withReadLock { () -> Catalog in
