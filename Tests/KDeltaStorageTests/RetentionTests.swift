@@ -307,6 +307,13 @@ import Testing
         #expect(store.diskUsage().total > 200 * 1024)
         #expect(store.verify().isIntact)
         try store.close()
+        // Reopened with the same budget (the next `put` command, a restarted daemon), the
+        // store refuses readings from the start, before any background pass.
+        let again = try TestStore.open(directory: dir.path, options: opts)
+        #expect(again.stats().ingestStopped != nil)
+        #expect(throws: StoreError.self) { try again.put(keys[0], .double(2)) }
+        #expect(again.stats().versions == stored)
+        try again.close()
         // A larger budget lets ingest resume.
         let roomier = try TestStore.open(directory: dir.path, options: Self.options(budget: 100 * 1024 * 1024, overflow: .stopIngest))
         try roomier.enforceDiskBudget()

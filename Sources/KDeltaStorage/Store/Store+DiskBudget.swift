@@ -46,6 +46,15 @@ extension Store {
         return usage
     }
 
+    /// At open for writing: a store that is over its budget is brought back under it
+    /// (or stopped, under `stop-ingest`) before it takes a reading. Without this a new
+    /// process accepted readings that the one before had refused, until its first
+    /// background pass. A store within its budget costs one look at the manifest.
+    func holdDiskBudgetAtOpen() throws(StoreError) {
+        guard let limit = options.diskBudget.bytesMax?.bytes, diskUsage().total > limit else { return }
+        try enforceDiskBudget()
+    }
+
     private func stopMessage(_ u: DiskUsage, limit: Int64) -> String {
         let policy = options.diskBudget.overflow
         let why = policy == .stopIngest

@@ -164,7 +164,13 @@ public final class Store: @unchecked Sendable {
         let store = Store(directory: directory, options: options, fs: fs, lock: lock, manifest: manifest, hot: hot,
                           writer: writer, nextLSN: replay.nextLSN, recovery: report)
         store.catalogSeriesCount = tiers.catalogSeries
-        if writer != nil { store.startWriting() }
+        if writer != nil {
+            store.startWriting()
+            do throws(StoreError) { try store.holdDiskBudgetAtOpen() } catch {
+                try? store.close()
+                throw error
+            }
+        }
         return store
     }
 
