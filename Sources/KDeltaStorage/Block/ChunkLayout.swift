@@ -32,9 +32,15 @@ struct ChunkLayout: Sendable {
         valueTag = e.valueTag
         timeModel = e.timeModel
         fileOffset = Int(e.offset)
-        var s = [UInt32](repeating: 0, count: ChunkEntry.Column.allCases.count + 1)
-        for (i, length) in e.columnLengths.array.enumerated() { s[i + 1] = s[i] + UInt32(length) }
-        starts = (s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7], s[8], s[9], s[10])
+        // Running sums of the lengths, without arrays (two allocations per reader).
+        let l = e.columnLengths
+        var s: UInt32 = 0
+        func next(_ c: ChunkEntry.Column) -> UInt32 {
+            s += UInt32(l[c])
+            return s
+        }
+        starts = (0, next(.times), next(.hlcs), next(.lsns), next(.sourceFlags), next(.tags), next(.doubles),
+                  next(.ints), next(.bools), next(.bytes), next(.anchors))
     }
 
     var timesSorted: Bool { flags & ChunkEntry.flagTimesSorted != 0 }

@@ -19,8 +19,15 @@ struct ChunkReader {
     var block: BlockFile { ref.block }
     var index: Int { ref.index }
 
-    /// The whole directory entry (a copy: for the key, parent and last id).
+    /// The whole directory entry (a copy).
     var entry: ChunkEntry { block.entries[index] }
+
+    /// The entry's key, the id before its first version, and its last version's id, each
+    /// read in place (a copy of the whole entry was a ~300-byte move and a few
+    /// reference counts on every `get(at:)`).
+    var key: Key { block.entries[index].key }
+    var parentID: VersionID? { block.entries[index].parent }
+    var lastID: VersionID { block.entries[index].lastID }
 
     var count: Int { layout.count }
 
@@ -168,9 +175,8 @@ struct ChunkReader {
     /// `recomputeAll`: hash every version, stored ids included (for `verify`).
     func versions(_ range: Range<Int>, hasher: VersionHasher, recomputeAll: Bool = false) throws(StoreError) -> [Version] {
         guard !range.isEmpty else { return [] }
-        let entry = self.entry
         let start = (range.lowerBound / BlockFormat.anchorInterval) * BlockFormat.anchorInterval
-        var parent: VersionID? = start == 0 ? entry.parent : anchor(start / BlockFormat.anchorInterval - 1)
+        var parent: VersionID? = start == 0 ? parentID : anchor(start / BlockFormat.anchorInterval - 1)
         let span = start..<range.upperBound
         if span.count == 1 {
             // One version whose parent is stored: each column's value(at:), no arrays.
@@ -186,8 +192,9 @@ struct ChunkReader {
         let constantFlags = allSource || layout.flags & ChunkEntry.flagNoSourceTimes != 0
         let flags = constantFlags ? [] : try sourceFlags(span)
         let values = try spanValues(span)
-        var key = entry.key.rawValue
-        key.withUTF8 { hasher.setKey(UnsafeRawBufferPointer($0)) }
+        let key = self.key
+        var keyText = key.rawValue
+        keyText.withUTF8 { hasher.setKey(UnsafeRawBufferPointer($0)) }
         var out: [Version] = []
         out.reserveCapacity(range.count)
         for (j, p) in span.enumerated() {
@@ -198,14 +205,14 @@ struct ChunkReader {
             let value = values[j]
             let id: VersionID
             if !recomputeAll && p == count - 1 {
-                id = entry.lastID
+                id = lastID
             } else if !recomputeAll && (p + 1) % BlockFormat.anchorInterval == 0 {
                 id = anchor((p + 1) / BlockFormat.anchorInterval - 1)
             } else {
                 id = hasher.id(parent: parent, seq: seq, hlc: hlc, sourceTimeMs: source, value: value)
             }
             if p >= range.lowerBound {
-                out.append(Version(key: entry.key, seq: seq, hlc: hlc, sourceTimeMs: source, value: value,
+                out.append(Version(key: key, seq: seq, hlc: hlc, sourceTimeMs: source, value: value,
                                    parent: parent, id: id, lsn: lsns[p - range.lowerBound]))
             }
             parent = id
@@ -241,7 +248,7 @@ struct ChunkReader {
     /// allocation-free `value(at:)` (text and mixed values excepted). The id is the stored
     /// one when there is one, unless `recompute`.
     private func version(at p: Int, parent: VersionID?, hasher: VersionHasher, recompute: Bool) throws(StoreError) -> Version {
-        let entry = self.entry
+        let key = self.key
         let seq = layout.firstSeq + UInt64(p), n = count
         let time = try self.time(at: p)
         let hlcCol = column(.hlcs)
@@ -260,14 +267,14 @@ struct ChunkReader {
         let value = try self.value(at: p)
         let id: VersionID
         if !recompute && p == count - 1 {
-            id = entry.lastID
+            id = lastID
         } else if !recompute && (p + 1) % BlockFormat.anchorInterval == 0 {
             id = anchor((p + 1) / BlockFormat.anchorInterval - 1)
         } else {
-            var key = entry.key.rawValue
-            id = key.withUTF8 { hasher.id(key: UnsafeRawBufferPointer($0), parent: parent, seq: seq, hlc: hlc, sourceTimeMs: source, value: value) }
+            var keyText = key.rawValue
+            id = keyText.withUTF8 { hasher.id(key: UnsafeRawBufferPointer($0), parent: parent, seq: seq, hlc: hlc, sourceTimeMs: source, value: value) }
         }
-        return Version(key: entry.key, seq: seq, hlc: hlc, sourceTimeMs: source, value: value, parent: parent, id: id, lsn: lsn)
+        return Version(key: key, seq: seq, hlc: hlc, sourceTimeMs: source, value: value, parent: parent, id: id, lsn: lsn)
     }
 
     /// Stored ids the chain must reach, for `verify`: (position, id) of every anchor and
@@ -279,7 +286,7 @@ struct ChunkReader {
             out.append(((k + 1) * BlockFormat.anchorInterval - 1, anchor(k)))
             k += 1
         }
-        out.append((count - 1, entry.lastID))
+        out.append((count - 1, lastID))
         return out
     }
 

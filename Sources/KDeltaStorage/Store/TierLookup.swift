@@ -131,6 +131,15 @@ struct TierLookup {
     }
 
     func version(atOrBeforeTime t: Int64) throws(StoreError) -> Version? {
+        if usesIndex(t) {
+            // The point index's answer in a regular chunk, without going through `Place`
+            // (a 160-byte reader copied on the way out).
+            switch indexed(atOrBefore: t) {
+            case .none: return nil
+            case .regular(let i, _, let p, _): return try chunks[i].reader().versions(p..<(p + 1), hasher: VersionHasher()).first
+            case .search: break
+            }
+        }
         switch try place(atOrBeforeTime: t) {
         case .hot(let i): return series.version(at: i)
         case .chunk(let r, let p, _): return try r.versions(p..<(p + 1), hasher: VersionHasher()).first
