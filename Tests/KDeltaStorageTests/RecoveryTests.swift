@@ -1,6 +1,7 @@
 import Foundation
 import KDeltaModel
 import KDeltaStorage
+import KDeltaStorageTestSupport
 import Testing
 
 /// Opening after damage: a torn last record is cut and reported, an interrupted segment
@@ -39,12 +40,21 @@ import Testing
         let last = try #require(frames.last)
         WALSurgery.truncateFile(segment, to: last.offset + 12 + last.length / 2)
 
+        let written = WALSurgery.read(segment)
         let store = try TestStore.open(directory: dir.path)
         let torn = try #require(store.recovery.tornTail)
         #expect(torn.file == segment)
         #expect(torn.offset == Int64(last.offset))
+        #expect(torn.sign == .runsPastData)
         #expect(store.recovery.versions == 19)
         #expect(store.recovery.findings.count == 1)
+        // The cut bytes are kept under repair/ before the cut, and the message says where.
+        let kept = try #require(torn.keptAt)
+        #expect(kept == Self.setAsideFiles(dir.path).first)
+        #expect(WALSurgery.read(kept) == Self.dataExtent(written, from: last.offset))
+        #expect(kept.hasSuffix("/00000000000000000001.wal.tail-at-\(last.offset)"))
+        #expect(WALSurgery.read(segment).count == last.offset)
+        Self.expectHonestFinding(store.recovery.findings[0], kept: kept)
         try Self.prefix(acked, through: 19).expectPresent(in: store, "after cut")
         #expect(store.versionCount(try Key("rec/k")) == 19)
         // Writing goes on where the torn record was.
@@ -68,10 +78,13 @@ import Testing
         var rng = SystemRandomNumberGenerator()
         WALSurgery.patch(segment, at: end, (0..<300).map { _ in UInt8.random(in: 1...255, using: &rng) })
 
+        let garbage = Array(WALSurgery.read(segment)[end..<(end + 300)])
         let store = try TestStore.open(directory: dir.path)
         let torn = try #require(store.recovery.tornTail)
         #expect(torn.file == segment)
         #expect(torn.offset == Int64(end))
+        #expect(torn.dataBytes == 300)
+        #expect(WALSurgery.read(try #require(torn.keptAt)) == garbage)
         try acked.expectPresent(in: store, "after cut")
         #expect(store.recovery.versions == 12)
         try store.put(try Key("rec/k"), .int(1))
@@ -108,10 +121,17 @@ import Testing
         options.readOnly = true
         let store = try TestStore.open(directory: dir.path, options: options)
         #expect(store.recovery.tornTail?.offset == Int64(last.offset))
+        #expect(store.recovery.tornTail?.keptAt == nil)
         #expect(store.recovery.versions == 5)
+        // Read commands can tell the user the WAL ends badly, and that nothing was cut.
+        let finding = try #require(store.recovery.findings.first)
+        #expect(finding.contains("torn record at offset \(last.offset) of \(segment)"))
+        #expect(finding.contains("not replayed"))
+        #expect(finding.contains("left in place"))
         #expect(throws: StoreError.self) { try store.put(try Key("rec/k"), .int(1)) }
         try store.close()
         #expect(WALSurgery.read(segment).count == last.end - 3)
+        #expect(Self.setAsideFiles(dir.path).isEmpty)
     }
 
     @Test func interruptedSegmentCreationIsRemovedAndWritingGoesOn() throws {
@@ -175,8 +195,10 @@ import Testing
         #expect(aside.hasPrefix(dir.path + "/repair/"))
         let tailPath = aside + "/00000000000000000001.wal.tail-at-\(damaged.offset)"
         #expect(FileManager.default.fileExists(atPath: tailPath))
-        #expect(WALSurgery.read(tailPath) == Array(bytes[damaged.offset...]))
-        #expect(Int64(bytes.count - damaged.offset) == report.bytesSetAside)
+        // The tail up to its last non-zero byte: the preallocated zeros are not copied.
+        #expect(WALSurgery.read(tailPath) == Self.dataExtent(bytes, from: damaged.offset))
+        #expect(Int64(Self.dataExtent(bytes, from: damaged.offset).count) == report.bytesSetAside)
+        #expect(report.bytesSetAside < Int64(frames[29].end - damaged.offset + 1))
 
         let store = try TestStore.open(directory: dir.path)
         #expect(store.recovery.versions == 9)
@@ -321,5 +343,245 @@ import Testing
             #expect(error.code == .corruptWAL)
             #expect(error.file == segments[1])
         }
+    }
+
+    // MARK: - The last record: torn or damaged (docs/format/wal.md, "Torn or damaged")
+
+    /// Files set aside under repair/ of a data directory, in name order.
+    static func setAsideFiles(_ dir: String) -> [String] {
+        let repair = dir + "/repair"
+        let stamps = ((try? FileManager.default.contentsOfDirectory(atPath: repair)) ?? []).sorted()
+        return stamps.flatMap { stamp in
+            ((try? FileManager.default.contentsOfDirectory(atPath: repair + "/" + stamp)) ?? []).sorted().map { repair + "/" + stamp + "/" + $0 }
+        }
+    }
+
+    /// The bytes of `bytes` from `offset` to its last non-zero byte: what recovery keeps
+    /// of a torn tail (not the preallocated zeros after it).
+    static func dataExtent(_ bytes: [UInt8], from offset: Int) -> [UInt8] {
+        var end = bytes.count
+        while end > offset && bytes[end - 1] == 0 { end -= 1 }
+        return Array(bytes[offset..<end])
+    }
+
+    /// A torn-tail finding says where the bytes are kept and claims nothing it cannot know.
+    static func expectHonestFinding(_ finding: String, kept: String, sourceLocation: SourceLocation = #_sourceLocation) {
+        #expect(finding.contains("kept at \(kept)"), "\(finding)", sourceLocation: sourceLocation)
+        #expect(finding.contains("unless the disk reported a sync it had not done"), "\(finding)", sourceLocation: sourceLocation)
+        #expect(!finding.contains("it was never acknowledged"), "\(finding)", sourceLocation: sourceLocation)
+    }
+
+    /// The audit's case: a batch of 1,728 readings acknowledged under fsync=always, then one
+    /// bit flipped 25 bytes before the end of its record, the last of the WAL. It is damage,
+    /// not a torn write: open refuses (read-only too) as for damage earlier in the log,
+    /// nothing is cut, and `repair` sets the record aside; what came before is intact.
+    @Test func bitFlipInTheLastRecordIsRefusedAsDamageAndRepairSetsItAside() throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        let keys = try (0..<8).map { try Key("house/sensor-\($0)") }
+        var acked = AcknowledgedWrites()
+        do {
+            let store = try TestStore.open(directory: dir.path)
+            let first = (0..<40).map { Reading(key: keys[$0 % 8], value: .double(Double($0))) }
+            acked.record(first, try store.putBatch(first))
+            let batch = (0..<1728).map {
+                Reading(key: keys[$0 % 8], value: .double(20 + Double($0) / 100), sourceTimeMs: 1_700_000_000_000 + Int64($0) * 1000)
+            }
+            #expect(try store.putBatch(batch).firstLSN == 41)
+            try store.close()
+        }
+        let segment = try #require(WALSurgery.segments(dir.path).last)
+        let frames = WALSurgery.frames(WALSurgery.read(segment))
+        #expect(frames.count == 2)
+        let last = frames[1]
+        let flipped = last.end - 25
+        let byte = WALSurgery.read(segment)[flipped]
+        WALSurgery.patch(segment, at: flipped, [byte ^ 0x08])
+        let damaged = WALSurgery.read(segment)
+
+        for readOnly in [false, true] {
+            var options = StoreOptions()
+            options.readOnly = readOnly
+            do {
+                let store = try TestStore.open(directory: dir.path, options: options)
+                try store.close()
+                Issue.record("a store whose last WAL record has a flipped bit opened (read-only: \(readOnly))")
+            } catch {
+                #expect(error.code == .corruptWAL)
+                #expect(error.file == segment)
+                #expect(error.offset == Int64(last.offset))
+                #expect(error.message.contains("bit 3 of the byte at offset \(flipped) (the record's payload)"), "\(error.message)")
+                #expect(error.message.contains("written whole and damaged afterwards"))
+                #expect(error.message.contains("kdelta-edge repair --data-dir \(dir.path)"))
+            }
+        }
+        // The refused opens cut nothing and set nothing aside.
+        #expect(WALSurgery.read(segment) == damaged)
+        #expect(Self.setAsideFiles(dir.path).isEmpty)
+
+        let report = try TestStore.repair(directory: dir.path)
+        #expect(report.damagedFile == segment)
+        #expect(report.offset == Int64(last.offset))
+        #expect(report.recordsSetAside == 1)
+        #expect(report.versionsKept == 40)
+        let aside = try #require(report.setAsideDirectory)
+        #expect(WALSurgery.read(aside + "/00000000000000000001.wal.tail-at-\(last.offset)") == Self.dataExtent(damaged, from: last.offset))
+        #expect(report.bytesSetAside == Int64(Self.dataExtent(damaged, from: last.offset).count))
+
+        let store = try TestStore.open(directory: dir.path)
+        defer { try? store.close() }
+        #expect(store.recovery.tornTail == nil)
+        #expect(store.recovery.versions == 40)
+        try acked.expectPresent(in: store, "after repair")
+        #expect(try AcknowledgedWrites.versionsByLSN(store).count == 40)
+        #expect(store.verify().isIntact)
+        #expect(try store.put(keys[0], .int(1)).firstLSN == 41)
+    }
+
+    /// One flipped bit anywhere in the last record (its checksum, length, type, reserved
+    /// bytes or payload) is damage named to the bit, never a torn write.
+    @Test func bitFlipInAnyFieldOfTheLastRecordIsRefusedNamingTheBit() throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        _ = try Self.writeRecords(dir.path, count: 6)
+        let segment = try #require(WALSurgery.segments(dir.path).last)
+        let original = WALSurgery.read(segment)
+        let last = try #require(WALSurgery.frames(original).last)
+        let cases: [(offset: Int, bit: Int, field: String)] = [
+            (last.offset, 0, "checksum"), (last.offset + 3, 7, "checksum"),
+            (last.offset + 4, 0, "length"), (last.offset + 4, 5, "length"), (last.offset + 5, 1, "length"),
+            (last.offset + 7, 6, "length"), (last.offset + 8, 2, "type"), (last.offset + 8, 0, "type"),
+            (last.offset + 10, 4, "reserved"), (last.offset + 12, 0, "payload"),
+            (last.offset + 12 + last.length / 2, 5, "payload"), (last.end - 1, 7, "payload"),
+        ]
+        for c in cases {
+            WALSurgery.patch(segment, at: c.offset, [original[c.offset] ^ (1 << UInt8(c.bit))])
+            defer { WALSurgery.patch(segment, at: c.offset, [original[c.offset]]) }
+            do {
+                let store = try TestStore.open(directory: dir.path)
+                try store.close()
+                Issue.record("opened with bit \(c.bit) of offset \(c.offset) (\(c.field)) flipped")
+            } catch {
+                #expect(error.code == .corruptWAL, "\(c)")
+                #expect(error.offset == Int64(last.offset), "\(c)")
+                #expect(error.message.contains("bit \(c.bit) of the byte at offset \(c.offset) (the record's \(c.field))"), "\(c): \(error.message)")
+            }
+        }
+        #expect(WALSurgery.read(segment) == original)
+        #expect(Self.setAsideFiles(dir.path).isEmpty)
+        let store = try TestStore.open(directory: dir.path)
+        defer { try? store.close() }
+        #expect(store.recovery.versions == 6)
+    }
+
+    /// A crash during an append leaves the start of the record over the segment's
+    /// preallocated zeros. Its length runs past the data written: it is cut as torn, after
+    /// its bytes are kept under repair/, and the message says so without claiming it was
+    /// never acknowledged; `repair` then has nothing to do.
+    @Test func recordTornDuringAppendIsCutAfterItsBytesAreKeptUnderRepair() throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        let acked = try Self.writeRecords(dir.path, count: 10)
+        let segment = try #require(WALSurgery.segments(dir.path).last)
+        let last = try #require(WALSurgery.frames(WALSurgery.read(segment)).last)
+        // Only the first third of the last record reached the disk; the rest reads as the
+        // zeros it was being written over.
+        let persisted = last.offset + 12 + last.length / 3
+        WALSurgery.patch(segment, at: persisted, [UInt8](repeating: 0, count: last.end - persisted))
+        let written = WALSurgery.read(segment)
+
+        let store = try TestStore.open(directory: dir.path)
+        let torn = try #require(store.recovery.tornTail)
+        #expect(torn.offset == Int64(last.offset))
+        #expect(torn.sign == .runsPastData)
+        #expect(torn.bytes == Int64(written.count - last.offset))
+        let kept = try #require(torn.keptAt)
+        #expect(kept.hasPrefix(dir.path + "/repair/"))
+        #expect(WALSurgery.read(kept) == Self.dataExtent(written, from: last.offset))
+        #expect(torn.dataBytes == Int64(Self.dataExtent(written, from: last.offset).count))
+        #expect(torn.dataBytes <= Int64(persisted - last.offset))
+        #expect(Self.setAsideFiles(dir.path) == [kept])
+        Self.expectHonestFinding(try #require(store.recovery.findings.first), kept: kept)
+        try Self.prefix(acked, through: 9).expectPresent(in: store, "after cut")
+        #expect(try store.put(try Key("rec/k"), .int(1)).firstLSN == 10)
+        try store.close()
+
+        let report = try TestStore.repair(directory: dir.path)
+        #expect(report.damagedFile == nil)
+        #expect(report.versionsKept == 10)
+        #expect(WALSurgery.read(kept) == Self.dataExtent(written, from: last.offset))
+    }
+
+    /// The last record's final bytes replaced: a sound header, data up to its end, zeros
+    /// after it, a checksum off in many bits. A page torn with garbage looks like that, and
+    /// so does damage in several bits: recovery cannot tell, so it keeps the bytes, cuts
+    /// them, and says it cannot tell rather than claiming a torn write.
+    @Test func lastRecordGarbledAtItsEndIsKeptAndReportedAsUndecidable() throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        let acked = try Self.writeRecords(dir.path, count: 8)
+        let segment = try #require(WALSurgery.segments(dir.path).last)
+        let original = WALSurgery.read(segment)
+        let last = try #require(WALSurgery.frames(original).last)
+        var rng = SplitMix64(seed: 31)
+        let garbled = (last.end - 10..<last.end).map { i -> UInt8 in
+            var b: UInt8 = 0
+            while b == 0 || b == original[i] { b = UInt8(truncatingIfNeeded: rng.next()) }
+            return b
+        }
+        WALSurgery.patch(segment, at: last.end - 10, garbled)
+        let record = Array(WALSurgery.read(segment)[last.offset..<last.end])
+
+        let store = try TestStore.open(directory: dir.path)
+        defer { try? store.close() }
+        let torn = try #require(store.recovery.tornTail)
+        #expect(torn.offset == Int64(last.offset))
+        #expect(torn.sign == .looksComplete)
+        let kept = try #require(torn.keptAt)
+        #expect(WALSurgery.read(kept) == record)
+        let finding = try #require(store.recovery.findings.first)
+        #expect(finding.contains("kept at \(kept)"))
+        #expect(finding.contains("the format cannot tell which"))
+        #expect(finding.contains("if it was damaged, it may hold an acknowledged batch"))
+        #expect(finding.contains("If it was torn, under fsync=always it was never acknowledged, unless the disk"))
+        try Self.prefix(acked, through: 7).expectPresent(in: store, "after cut")
+    }
+
+    /// The kept copy is durable before the segment is cut: a power cut right after the
+    /// open that cut a torn record leaves both the copy and the store.
+    @Test func keptTornTailSurvivesAPowerCutRightAfterTheOpenThatCutIt() throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        let fs = PowerCutFileSystem(directories: [dir.path])
+        var options = StoreOptions()
+        options.walSegmentBytes = 64 * 1024
+        let key = try Key("rec/cut")
+        do {
+            let store = try TestStore.open(directory: dir.path, options: options, fileSystem: fs)
+            for i in 0..<5 { try store.put(key, .int(Int64(i))) }
+            try store.close()
+        }
+        let segment = dir.path + "/wal/00000000000000000001.wal"
+        let bytes = try #require(fs.contents(of: segment))
+        let last = try #require(WALSurgery.frames(bytes).last)
+        // A sixth record torn after 40 bytes: the start of the fifth one, made durable.
+        let partial = Array(bytes[last.offset..<(last.offset + 40)])
+        let fd = try fs.open(segment, .readWrite)
+        try fs.write(fd, partial, at: Int64(last.end))
+        try fs.sync(fd)
+        fs.close(fd)
+
+        let reopened = try TestStore.open(directory: dir.path, options: options, fileSystem: fs)
+        let torn = try #require(reopened.recovery.tornTail)
+        #expect(torn.offset == Int64(last.end))
+        let kept = try #require(torn.keptAt)
+        let survivor = fs.powerCut(tearLastPage: false)
+        // Closing fails on the dead disk; it releases the directory lock.
+        try? reopened.close()
+        #expect(survivor.contents(of: kept) == Self.dataExtent(partial, from: 0))
+        let again = try TestStore.open(directory: dir.path, options: options, fileSystem: survivor)
+        defer { try? again.close() }
+        #expect(again.versionCount(key) == 5)
+        #expect(again.recovery.tornTail == nil)
     }
 }

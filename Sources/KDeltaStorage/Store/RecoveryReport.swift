@@ -6,7 +6,8 @@ public struct RecoveryReport: Sendable {
     public var versions: Int
     /// Live WAL segments.
     public var segments: Int
-    /// A torn last record that was cut off (or, read-only, ignored).
+    /// A torn last record: its data kept under `repair/` and the record cut off (or,
+    /// read-only, left in place and not replayed).
     public var tornTail: TornTail?
     /// A last segment whose creation never finished, removed (or, read-only, ignored).
     public var incompleteSegment: String?
@@ -25,9 +26,7 @@ public struct RecoveryReport: Sendable {
     /// One line per finding, for logs and `kdelta-edge` output; empty when clean.
     public var findings: [String] {
         var out: [String] = []
-        if let t = tornTail {
-            out.append("recovered from a torn last WAL record: cut \(t.bytes) bytes at offset \(t.offset) of \(t.file) (\(t.reason)); it was never acknowledged under fsync=always")
-        }
+        if let t = tornTail { out.append(Self.finding(t)) }
         if let s = incompleteSegment {
             out.append("removed WAL segment \(s), whose creation was interrupted (it held no records)")
         }
@@ -36,5 +35,22 @@ public struct RecoveryReport: Sendable {
             out.append("removed \(o), left by a cut or compaction that was interrupted before its checkpoint (its data is still in the WAL or the older blocks)")
         }
         return out
+    }
+
+    /// What a torn tail is, what was done with it and what is known about it. Says
+    /// "never acknowledged" only as far as it is true: under `always` a record is
+    /// acknowledged after its fsync, so a torn one was not, unless the disk reported a sync
+    /// it had not done; under `interval` and `never` it may have been.
+    static func finding(_ t: TornTail) -> String {
+        let what = "(\(t.reason): \(t.sign.explanation))"
+        let acknowledged = t.sign == .looksComplete
+            ? "If it was torn, under fsync=always it was never acknowledged, unless the disk reported a sync it had not done; if it was damaged, it may hold an acknowledged batch, and these bytes are its only copy."
+            : "Under fsync=always a torn record was never acknowledged, unless the disk reported a sync it had not done; under interval or never it may have been, within the policy's loss window."
+        if let kept = t.keptAt {
+            let zeros = t.bytes - t.dataBytes
+            let rest = zeros > 0 ? "; the other \(zeros) bytes cut were zeros" : ""
+            return "recovered from a torn last WAL record: cut \(t.file) at offset \(t.offset) \(what). Its \(t.dataBytes) bytes of data (from offset \(t.dataOffset)) are kept at \(kept)\(rest). \(acknowledged)"
+        }
+        return "the WAL ends with a torn record at offset \(t.offset) of \(t.file) \(what). Its \(t.dataBytes) bytes of data were not replayed and are left in place, as this open is read-only; the next open for writing keeps them under repair/ in the data directory and cuts them off. \(acknowledged)"
     }
 }

@@ -62,16 +62,7 @@ public enum Repair {
             return RepairReport(recordsSetAside: 0, versionsSetAside: 0, bytesSetAside: 0, segmentsMoved: 0, versionsKept: kept)
         }
 
-        let stamp = RFC3339Stamp.compact(ms: clock.nowMs())
-        let asideDir = directory + "/" + directoryName + "/" + stamp
-        do {
-            // Both folders must be durable before anything moves into them: the damaged
-            // segment is cut afterwards, so the set-aside copy is the only one left.
-            try fs.createDirectory(directory + "/" + directoryName)
-            try fs.syncDirectory(directory)
-            try fs.createDirectory(asideDir)
-            try fs.syncDirectory(directory + "/" + directoryName)
-        } catch { throw StoreError.io(error, while: "creating \(asideDir)") }
+        let asideDir = try makeSetAsideDirectory(fs: fs, directory: directory, clock: clock)
 
         let walDir = directory + "/" + WALFormat.directoryName
         let fileName = String(file.split(separator: "/").last ?? "")
@@ -79,17 +70,20 @@ public enum Repair {
             damagedFile: file, offset: offset, reason: reason, setAsideDirectory: asideDir,
             recordsSetAside: 0, versionsSetAside: 0, bytesSetAside: 0, segmentsMoved: 0, versionsKept: kept)
 
-        // 1. Copy the damaged segment's tail aside and count what it held.
+        // 1. Copy the damaged segment's tail aside, up to its last non-zero byte (the rest
+        // is preallocated zeros), and count what it held.
         let segment = try WALSegmentFile.readAll(fs: fs, path: file)
         let start = Int(offset)
-        if start < segment.count {
-            let tail = Array(segment[start...])
+        var end = segment.count
+        while end > start && segment[end - 1] == 0 { end -= 1 }
+        if start < end {
+            let tail = Array(segment[start..<end])
             let (records, versions) = countRecords(segment, from: start)
             report.recordsSetAside += records
             report.versionsSetAside += versions
             report.bytesSetAside += Int64(tail.count)
             do {
-                try fs.writeFileAtomically(asideDir + "/" + fileName + ".tail-at-\(offset)", tail, directory: asideDir)
+                try fs.writeFileAtomically(unusedPath(asideDir + "/" + fileName + ".tail-at-\(offset)", fs: fs), tail, directory: asideDir)
             } catch { throw StoreError.io(error, while: "setting aside the tail of \(file)") }
         }
         // 2. Move every later segment aside whole.
@@ -122,6 +116,81 @@ public enum Repair {
             try fs.syncDirectory(walDir)
         } catch { throw StoreError.io(error, while: "cutting \(file) at offset \(offset)") }
         return report
+    }
+
+    /// Creates `repair/<time>/` in the data directory `directory` (or finds it, when
+    /// something was set aside within the same second) and returns its path. Both folders
+    /// are durable before it returns: what moves into it is cut from the WAL afterwards,
+    /// so the set-aside copy is the only one left.
+    static func makeSetAsideDirectory(fs: any FileSystem, directory: String, clock: any WallClock) throws(StoreError) -> String {
+        let stamp = RFC3339Stamp.compact(ms: clock.nowMs())
+        let asideDir = directory + "/" + directoryName + "/" + stamp
+        do {
+            try fs.createDirectory(directory + "/" + directoryName)
+            try fs.syncDirectory(directory)
+            try fs.createDirectory(asideDir)
+            try fs.syncDirectory(directory + "/" + directoryName)
+        } catch { throw StoreError.io(error, while: "creating \(asideDir)") }
+        return asideDir
+    }
+
+    /// `path`, or `path.2`, `path.3` … when it exists: two set-asides within the same
+    /// second share a folder, and one must never replace the other's file.
+    static func unusedPath(_ path: String, fs: any FileSystem) -> String {
+        var candidate = path
+        var n = 2
+        while fs.exists(candidate) {
+            candidate = path + ".\(n)"
+            n += 1
+        }
+        return candidate
+    }
+
+    /// Copies the data of a torn last WAL record into
+    /// `repair/<time>/<segment>.tail-at-<dataOffset>` of the data directory `directory`
+    /// and makes the copy durable, before recovery cuts the record off: whether a bad
+    /// last record is torn or damaged is a judgement from its bytes (docs/format/wal.md,
+    /// "Torn or damaged"), so the bytes it cuts are kept. Only the data is copied, from
+    /// its first to its last non-zero byte, not the preallocated zeros after it; the copy
+    /// is streamed a piece at a time. Returns the copy's path.
+    static func keepTornTail(_ torn: TornTail, fs: any FileSystem, directory: String, clock: any WallClock) throws(StoreError) -> String {
+        let what = "keeping the torn last WAL record of \(torn.file) (offset \(torn.offset)) under \(directory)/\(directoryName)"
+        let asideDir: String
+        do { asideDir = try makeSetAsideDirectory(fs: fs, directory: directory, clock: clock) } catch {
+            throw StoreError(error.code, "\(what): \(error.message)", file: error.file, offset: error.offset, cause: error.cause)
+        }
+        let fileName = String(torn.file.split(separator: "/").last ?? "")
+        let path = unusedPath(asideDir + "/" + fileName + ".tail-at-\(torn.dataOffset)", fs: fs)
+        let tmp = path + ".tmp"
+        let segment = try WALSegmentReader(fs: fs, path: torn.file)
+        let start = Int(torn.dataOffset)
+        let count = Int(torn.dataBytes)
+        precondition(start + count <= segment.count, "torn tail data \(start)+\(count) runs past the \(segment.count) bytes of \(torn.file)")
+        let fd: FileDescriptor
+        do { fd = try fs.open(tmp, .createOrTruncate) } catch { throw StoreError.io(error, while: what) }
+        var done = 0
+        while done < count {
+            let piece: UnsafeRawBufferPointer
+            do { piece = try segment.bytes(at: start + done, count: min(segment.pieceBytes, count - done)) } catch {
+                fs.close(fd)
+                throw error
+            }
+            do { try fs.write(fd, piece, at: Int64(done)) } catch {
+                fs.close(fd)
+                throw StoreError.io(error, while: what)
+            }
+            done += piece.count
+        }
+        do { try fs.sync(fd) } catch {
+            fs.close(fd)
+            throw StoreError.io(error, while: what)
+        }
+        fs.close(fd)
+        do {
+            try fs.rename(tmp, to: path)
+            try fs.syncDirectory(asideDir)
+        } catch { throw StoreError.io(error, while: what) }
+        return path
     }
 
     /// Records and versions in `buf` from `start`: the damaged record there counts as one

@@ -90,8 +90,10 @@ public final class Store: @unchecked Sendable {
     }
 
     /// Opens the store in `directory`, creating it if it does not exist (unless read-only),
-    /// and recovers it: replays the WAL, cuts a torn last record, and refuses damage in the
-    /// middle of the log with an error naming the file and offset.
+    /// and recovers it: replays the WAL, keeps the data of a torn last record under
+    /// `repair/` and cuts it off (a read-only open leaves it in place), and refuses damage
+    /// (in the middle of the log, or a last record that one flipped bit explains) with an
+    /// error naming the file and offset, for `Repair` to set aside.
     public static func open(
         directory: String, options: StoreOptions = StoreOptions(), fileSystem fs: any FileSystem = PosixFileSystem()
     ) throws(StoreError) -> Store {
@@ -150,12 +152,18 @@ public final class Store: @unchecked Sendable {
         hot.restoreLastLSN(checkpoint)
         for s in hot.series { s.cacheLatest() }
         var writer: WALWriter? = nil
+        var tornTail = replay.tornTail
         if !options.readOnly {
+            // A torn tail is a judgement from the bytes, not a fact: keep them, durably,
+            // before openForWriting cuts them off (docs/durability.md, "Recovery").
+            if let torn = tornTail {
+                tornTail?.keptAt = try Repair.keepTornTail(torn, fs: fs, directory: directory, clock: options.clock)
+            }
             writer = try openForWriting(fs: fs, directory: directory, manifest: manifest, replay: replay, options: options)
         }
         var report = RecoveryReport(
             records: replay.records, versions: replay.versions, segments: replay.segments.count,
-            tornTail: replay.tornTail, incompleteSegment: replay.incompleteSegment,
+            tornTail: tornTail, incompleteSegment: replay.incompleteSegment,
             durationMs: Double(MonotonicClock.nowNs() - started) / 1e6)
         report.blocks = tiers.blocks
         report.blockVersions = tiers.versions
@@ -209,7 +217,8 @@ public final class Store: @unchecked Sendable {
         }
     }
 
-    /// Cuts what recovery found damaged at the end and opens the last segment for appending.
+    /// Cuts what recovery found torn at the end (its data already kept by
+    /// `Repair.keepTornTail`) and opens the last segment for appending.
     private static func openForWriting(
         fs: any FileSystem, directory: String, manifest: Manifest, replay: WALReplayResult, options: StoreOptions
     ) throws(StoreError) -> WALWriter {

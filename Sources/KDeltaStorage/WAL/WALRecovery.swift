@@ -1,18 +1,5 @@
 import KDeltaCodec
 
-/// A damaged last record that recovery cut off: the write in flight when the process or
-/// the power stopped.
-public struct TornTail: Sendable, Equatable {
-    /// The segment file.
-    public var file: String
-    /// Where the damaged record starts.
-    public var offset: Int64
-    /// Bytes cut off (the rest of the segment, including unused preallocated space).
-    public var bytes: Int64
-    /// What was wrong with the record.
-    public var reason: String
-}
-
 /// What replaying the WAL found.
 struct WALReplayResult {
     /// Numbers of the live segments, oldest first (without an incomplete last one).
@@ -23,7 +10,7 @@ struct WALReplayResult {
     var endOffset: Int64 = Int64(WALFormat.segmentHeaderBytes)
     /// The LSN the next version gets.
     var nextLSN: UInt64
-    /// The torn last record, if there was one.
+    /// The torn last record, if there was one (not cut yet: the caller keeps and cuts it).
     var tornTail: TornTail? = nil
     /// A last segment whose creation never finished (no valid header and no records).
     var incompleteSegment: String? = nil
@@ -35,8 +22,9 @@ struct WALReplayResult {
 /// Replays the live WAL segments in order (docs/format/wal.md, "Recovery").
 enum WALReplay {
     /// Reads every live segment and hands each batch to `apply`, checking segment order,
-    /// store id and LSN continuity. Throws `.corruptWAL` naming file and offset for damage
-    /// before the end of the log; a torn last record and an incomplete last segment are
+    /// store id and LSN continuity. Throws `.corruptWAL` naming file and offset for damage:
+    /// anywhere before the end of the log, and a last record that one flipped bit explains
+    /// (`WALSegmentScanner.scan`); a torn last record and an incomplete last segment are
     /// reported in the result for the caller to cut off. Segments are read `pieceBytes` at a
     /// time (`WALSegmentReader`); tests pass small pieces to put records across pieces.
     static func run(
@@ -115,11 +103,13 @@ enum WALReplay {
             switch end {
             case .clean(let offset):
                 result.endOffset = Int64(offset)
-            case .torn(let offset, let reason):
+            case .torn(let offset, let reason, let sign, let data):
                 guard isLast else {
                     throw corrupt(path, offset, "\(reason), and later segments exist")
                 }
-                result.tornTail = TornTail(file: path, offset: Int64(offset), bytes: Int64(segment.count - offset), reason: reason)
+                result.tornTail = TornTail(
+                    file: path, offset: Int64(offset), bytes: Int64(segment.count - offset), reason: reason, sign: sign,
+                    dataOffset: Int64(data.lowerBound), dataBytes: Int64(data.count))
                 result.endOffset = Int64(offset)
             case .corrupt(let offset, let reason):
                 throw corrupt(path, offset, reason)

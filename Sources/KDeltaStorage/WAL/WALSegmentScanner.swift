@@ -7,11 +7,14 @@ import KDeltaCodec
 public enum WALScanEnd: Sendable, Equatable {
     /// After the last record the segment holds only zeros (its preallocated space) or ends.
     case clean(offset: Int)
-    /// A damaged record with nothing valid after it: the write that was in flight when the
-    /// process or the power stopped. Never acknowledged under `always`.
-    case torn(offset: Int, reason: String)
-    /// A damaged record followed by valid ones: the log was damaged in the middle, after
-    /// being written. Recovery refuses it; `repair` sets the tail aside.
+    /// A bad record with nothing valid after it that one flipped bit does not explain:
+    /// taken for the write that was in flight when the process or the power stopped
+    /// (`sign` says why). `data` is the tail's non-zero extent, which recovery keeps before
+    /// cutting the segment at `offset`.
+    case torn(offset: Int, reason: String, sign: TornTail.Sign, data: Range<Int>)
+    /// A bad record followed by valid ones, or a last record that one flipped bit
+    /// explains: the log was damaged after being written. Recovery refuses it; `repair`
+    /// sets the tail aside.
     case corrupt(offset: Int, reason: String)
 }
 
@@ -166,10 +169,60 @@ enum WALSegmentScanner {
                 let i = try firstNonZero(segment, from: o)
                 if i == segment.count { return .clean(offset: o) }
                 let reason = "zeros from offset \(o) are followed by data at offset \(i)"
-                return try validFrameExists(segment, after: o) ? .corrupt(offset: o, reason: reason) : .torn(offset: o, reason: reason)
+                if try validFrameExists(segment, after: o) { return .corrupt(offset: o, reason: reason) }
+                return .torn(offset: o, reason: reason, sign: .dataAfterZeros, data: i..<(try dataEnd(segment, from: i)))
             case .bad(let reason):
-                return try validFrameExists(segment, after: o) ? .corrupt(offset: o, reason: reason) : .torn(offset: o, reason: reason)
+                if try validFrameExists(segment, after: o) { return .corrupt(offset: o, reason: reason) }
+                return try classifyLast(segment, at: o, reason: reason)
             }
         }
+    }
+
+    /// Decides what a bad record with nothing valid after it is (docs/format/wal.md, "Torn
+    /// or damaged"): damage when one flipped bit explains it (the record was written whole),
+    /// otherwise a torn write, with the sign that says so.
+    static func classifyLast(_ segment: WALSegmentReader, at o: Int, reason: String) throws(StoreError) -> WALScanEnd {
+        if let flip = try WALBitFlip.locate(in: segment, at: o) {
+            return .corrupt(
+                offset: o,
+                reason: "\(reason); flipping \(flip) makes the record check, so it was written whole and damaged afterwards, and may hold an acknowledged batch")
+        }
+        let start = try firstNonZero(segment, from: o)
+        let end = max(start, try dataEnd(segment, from: start))
+        return .torn(offset: o, reason: reason, sign: try tornSign(segment, at: o, dataEnd: end), data: start..<end)
+    }
+
+    /// Why the bad record at `o`, whose segment holds data up to `dataEnd`, looks torn.
+    static func tornSign(_ segment: WALSegmentReader, at o: Int, dataEnd: Int) throws(StoreError) -> TornTail.Sign {
+        guard o + WALFormat.recordHeaderBytes <= segment.count else { return .incompleteHeader }
+        let head = try segment.bytes(at: o, count: WALFormat.recordHeaderBytes)
+        let length = Int(UInt32(littleEndian: head.loadUnaligned(fromByteOffset: 4, as: UInt32.self)))
+        if head[8] != WALFormat.recordTypeBatch || head[9] != 0 || head[10] != 0 || head[11] != 0
+            || length == 0 || length > StorageLimits.walRecordBytesMax {
+            return .incompleteHeader
+        }
+        let declaredEnd = o + WALFormat.recordHeaderBytes + length
+        if declaredEnd > dataEnd { return .runsPastData }
+        if declaredEnd < dataEnd { return .dataAfterEnd }
+        return .looksComplete
+    }
+
+    /// The offset just past the last non-zero byte of `segment` at or after `start`, or
+    /// `start` when there is none: where the tail's data ends and the preallocated zeros
+    /// begin. Reads a piece at a time; an all-zero piece is passed over 64 bytes at a time.
+    static func dataEnd(_ segment: WALSegmentReader, from start: Int) throws(StoreError) -> Int {
+        var end = start
+        var i = start
+        while i < segment.count {
+            let piece = try segment.bytes(at: i, count: min(segment.pieceBytes, segment.count - i))
+            if firstNonZero(piece) < piece.count {
+                var j = piece.count
+                while j >= 8 && piece.loadUnaligned(fromByteOffset: j - 8, as: UInt64.self) == 0 { j -= 8 }
+                while j > 0 && piece[j - 1] == 0 { j -= 1 }
+                end = i + j
+            }
+            i += piece.count
+        }
+        return end
     }
 }
