@@ -149,6 +149,9 @@ import Testing
         let r = try CLIRunner(dataDir: data).run(["put", "sensors/x", "1"])
         #expect(r.status == 4)
         #expect(r.stderr.contains("pid \(pidInLock)"), "\(r.stderr)")
+        // There is no control socket to send the command to: the advice is what works.
+        #expect(!r.stderr.contains("control socket"), "\(r.stderr)")
+        #expect(r.stderr.contains("wait for it to finish or stop it"), "\(r.stderr)")
         // Readers are not blocked by the writer.
         let reader = try CLIRunner(dataDir: data).run(["keys"])
         #expect(reader.status == 0, "\(reader.stderr)")

@@ -34,6 +34,28 @@ import Testing
         r = try cli.run(["compact"])
         #expect(r.stdout.contains("nothing to cut"))
     }
+
+    @Test func compactAndRepairRefuseADirectoryWithoutAStoreAndCreateNothing() throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        let missing = dir.path + "/no/such/dir"
+        let cli = CLIRunner(dataDir: missing)
+        let reader = try cli.run(["stats"])
+        #expect(reader.status == 1)
+        #expect(reader.stderr.contains("no store in \(missing) (no MANIFEST)"), "\(reader.stderr)")
+        var r = try cli.run(["compact"])
+        #expect(r.status == reader.status, "\(r.stdout) \(r.stderr)")
+        #expect(r.stderr == reader.stderr, "the same words as the reading commands")
+        r = try cli.run(["repair"])
+        #expect(r.status == reader.status, "\(r.stdout) \(r.stderr)")
+        #expect(r.stderr.contains("no store in \(missing) (no MANIFEST)"), "\(r.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: missing), "nothing was created")
+        // An existing empty directory is refused too, and stays empty.
+        try FileManager.default.createDirectory(atPath: missing, withIntermediateDirectories: true)
+        r = try cli.run(["compact"])
+        #expect(r.status == 1)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: missing).isEmpty)
+    }
 }
 
 /// `--config` applies the configuration's retention rules: `compact` drops what they let

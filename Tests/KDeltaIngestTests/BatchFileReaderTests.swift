@@ -93,3 +93,62 @@ import Testing
         #expect(readings.first == Reading(key: key("sensors/house/kitchen/temp"), value: .double(19.89), sourceTimeMs: 1_452_531_600_000))
     }
 }
+
+/// `next(maxReadings:maxBytes:byteCount:)` and `nextLine`: what `put --batch` cuts its
+/// batches by, and resumes a stopped import from.
+@Suite struct BatchFileReaderBoundTests {
+    /// Counts a reading as its value's text length, so a test can pick where calls stop.
+    static func textBytes(_ r: Reading) -> Int {
+        if case .string(let s) = r.value { return s.utf8.count }
+        return 1
+    }
+
+    static func text(_ r: Reading) -> String {
+        if case .string(let s) = r.value { return s }
+        return "?"
+    }
+
+    @Test func aCallStopsBeforeTheReadingThatWouldGoOverTheByteBound() throws {
+        let csv = "key,value\n\na,aaaa\na,bbbb\n\na,cccc\na,dddddddddd\na,e\n"
+        var jsonl = ""
+        for v in ["aaaa", "bbbb", "cccc", "dddddddddd", "e"] { jsonl += "{\"key\":\"a\",\"value\":\"\(v)\"}\n\n" }
+        for chunk in [1, 7, Int.max] {
+            for (text, format) in [(csv, BatchFileFormat.csv), (jsonl, .jsonLines)] {
+                var reader = try BatchFileReader(source: MemoryByteSource(text, chunkBytes: chunk), format: format)
+                var calls: [[String]] = []
+                while let batch = try reader.next(maxReadings: 10, maxBytes: 9, byteCount: Self.textBytes) {
+                    calls.append(batch.map(Self.text))
+                }
+                // 4 + 4 fit in 9; a reading over the bound alone still comes, in a call of its own.
+                #expect(calls == [["aaaa", "bbbb"], ["cccc"], ["dddddddddd"], ["e"]], "\(format) chunk \(chunk)")
+            }
+        }
+    }
+
+    @Test func nextLineIsTheFirstLineNotYetReturned() throws {
+        // Line 1 header, 2 blank, 3-4 readings, 5 a quoted value over two lines, 7 a reading.
+        let text = "key,value\n\na,1\na,2\na,\"x\ny\"\na,3\n"
+        for chunk in [1, Int.max] {
+            var reader = try BatchFileReader(source: MemoryByteSource(text, chunkBytes: chunk), format: .csv)
+            #expect(reader.nextLine == 2)
+            #expect(try reader.next(maxReadings: 2)?.count == 2)
+            #expect(reader.nextLine == 5)
+            #expect(try reader.next(maxReadings: 1)?.count == 1)
+            #expect(reader.nextLine == 7)
+            #expect(try reader.next(maxReadings: 5)?.count == 1)
+            #expect(try reader.next(maxReadings: 5) == nil)
+        }
+        var json = try BatchFileReader(source: MemoryByteSource("{\"key\":\"a\",\"value\":1}\n\n{\"key\":\"a\",\"value\":2}\n"), format: .jsonLines)
+        #expect(json.nextLine == 1)
+        #expect(try json.next(maxReadings: 1)?.count == 1)
+        #expect(json.nextLine == 2)
+        #expect(try json.next(maxReadings: 1)?.count == 1)
+        #expect(json.nextLine == 4)
+    }
+
+    @Test func aByteBoundedCallLeavesNextLineOnTheReadingItLeftOut() throws {
+        var reader = try BatchFileReader(source: MemoryByteSource("key,value\na,aaaa\na,bbbbbb\n"), format: .csv)
+        #expect(try reader.next(maxReadings: 10, maxBytes: 8, byteCount: Self.textBytes)?.count == 1)
+        #expect(reader.nextLine == 3)
+    }
+}

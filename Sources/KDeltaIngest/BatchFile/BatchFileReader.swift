@@ -53,9 +53,27 @@ public struct BatchFileReader {
         }
     }
 
+    /// The line the next call to `next` starts reading at, from 1: every line before it
+    /// has been returned, or was a CSV header or blank. Before the first call it is the
+    /// first line after the header; after a call that threw, the line that failed (the
+    /// readings that call read are lost). An import that stores each call's readings
+    /// resumes from here.
+    public var nextLine: Int { csv?.nextLine ?? jsonLines!.nextLine }
+
     /// Reads up to `maxReadings` readings; nil once the file is exhausted.
     public mutating func next(maxReadings: Int) throws(BatchFileError) -> [Reading]? {
         if csv != nil { return try csv!.next(maxReadings: maxReadings) }
         return try jsonLines!.next(maxReadings: maxReadings)
+    }
+
+    /// Reads up to `maxReadings` readings whose `byteCount`s add up to at most `maxBytes`,
+    /// but at least one; nil once the file is exhausted. The reading that would go over is
+    /// read again by the next call. `put --batch` bounds each batch by what one WAL record
+    /// holds this way.
+    public mutating func next(
+        maxReadings: Int, maxBytes: Int, byteCount: (Reading) -> Int
+    ) throws(BatchFileError) -> [Reading]? {
+        if csv != nil { return try csv!.next(maxReadings: maxReadings, maxBytes: maxBytes, byteCount: byteCount) }
+        return try jsonLines!.next(maxReadings: maxReadings, maxBytes: maxBytes, byteCount: byteCount)
     }
 }

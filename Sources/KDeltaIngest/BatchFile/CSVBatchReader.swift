@@ -30,6 +30,10 @@ import KDeltaModel
 public struct CSVBatchReader {
     /// The header's column names, trimmed and lower-cased, in file order.
     public let columns: [String]
+    /// The line the next call to `next` starts reading at, from 1: every line before it
+    /// has been returned (or was the header, or blank). After a call that threw, the
+    /// readings that call read are lost and it is the first line of the failed record.
+    public var nextLine: Int { input.line }
     let input: BatchInput
     let scanner: CSVRecordScanner
     let keys = BatchKeyCache()
@@ -130,8 +134,20 @@ public struct CSVBatchReader {
     /// skipped; the first bad line throws, naming its line and column, and the readings
     /// before it in this call are not returned (import is all or nothing per call).
     public mutating func next(maxReadings: Int) throws(BatchFileError) -> [Reading]? {
+        try next(maxReadings: maxReadings, maxBytes: .max, byteCount: { _ in 0 })
+    }
+
+    /// Reads up to `maxReadings` readings whose `byteCount`s add up to at most `maxBytes`
+    /// (one reading is returned whatever its count, so a call always makes progress); nil
+    /// once the file is exhausted. The reading that would go over is left unread, and the
+    /// next call starts with it (`nextLine` stays on it). Errors as in `next(maxReadings:)`.
+    public mutating func next(
+        maxReadings: Int, maxBytes: Int, byteCount: (Reading) -> Int
+    ) throws(BatchFileError) -> [Reading]? {
         precondition(maxReadings > 0, "next(maxReadings:) needs a positive count, got \(maxReadings)")
+        precondition(maxBytes > 0, "next(maxBytes:) needs a positive byte bound, got \(maxBytes)")
         if finished { return nil }
+        var bytesTaken = 0
         var out: [Reading] = []
         out.reserveCapacity(min(maxReadings, IngestLimits.batchFileReadingsReserveMax))
         let columnCount = columns.count
@@ -160,7 +176,11 @@ public struct CSVBatchReader {
                         "this line has \(record.fieldCount) field\(record.fieldCount == 1 ? "" : "s") but the header names \(columnCount) (\(columns.joined(separator: ","))); quote a field that contains a comma")
                 }
             } else {
-                out.append(try reading(recordStart: s, line: line))
+                let r = try reading(recordStart: s, line: line)
+                let n = byteCount(r)
+                if !out.isEmpty && n > maxBytes - bytesTaken { break }
+                bytesTaken += n
+                out.append(r)
             }
             input.start = record.next
             input.line = line + 1 + record.newlines

@@ -38,11 +38,28 @@ public struct JSONLinesBatchReader {
         try input.skipByteOrderMark()
     }
 
+    /// The line the next call to `next` starts reading at, from 1: every line before it
+    /// has been returned (or was blank). After a call that threw, the readings that call
+    /// read are lost and it is the line that failed.
+    public var nextLine: Int { input.line }
+
     /// Reads up to `maxReadings` readings; nil once the file is exhausted. The first bad
     /// line throws, naming its line and column.
     public mutating func next(maxReadings: Int) throws(BatchFileError) -> [Reading]? {
+        try next(maxReadings: maxReadings, maxBytes: .max, byteCount: { _ in 0 })
+    }
+
+    /// Reads up to `maxReadings` readings whose `byteCount`s add up to at most `maxBytes`
+    /// (one reading is returned whatever its count, so a call always makes progress); nil
+    /// once the file is exhausted. The reading that would go over is left unread, and the
+    /// next call starts with it (`nextLine` stays on it). Errors as in `next(maxReadings:)`.
+    public mutating func next(
+        maxReadings: Int, maxBytes: Int, byteCount: (Reading) -> Int
+    ) throws(BatchFileError) -> [Reading]? {
         precondition(maxReadings > 0, "next(maxReadings:) needs a positive count, got \(maxReadings)")
+        precondition(maxBytes > 0, "next(maxBytes:) needs a positive byte bound, got \(maxBytes)")
         if finished { return nil }
+        var bytesTaken = 0
         var out: [Reading] = []
         out.reserveCapacity(min(maxReadings, IngestLimits.batchFileReadingsReserveMax))
         while out.count < maxReadings {
@@ -69,7 +86,11 @@ public struct JSONLinesBatchReader {
             if e - s > IngestLimits.batchFileLineBytesMax { throw lineTooLong() }
             let bytes = UnsafeBufferPointer(start: input.base + s, count: e - s)
             if !Self.isBlank(bytes) {
-                out.append(try reading(bytes))
+                let r = try reading(bytes)
+                let n = byteCount(r)
+                if !out.isEmpty && n > maxBytes - bytesTaken { break }
+                bytesTaken += n
+                out.append(r)
             }
             input.start = next
             input.line += 1

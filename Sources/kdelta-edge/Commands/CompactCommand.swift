@@ -19,7 +19,7 @@ struct CompactCommand: ParsableCommand {
     @OptionGroup var write: WriteOptions
 
     func run() throws {
-        let store = try location.openForWriting(write)
+        let store = try location.openExistingForWriting(write)
         let r: CutReport
         let retention: RetentionReport
         var merges: [CompactionReport] = []

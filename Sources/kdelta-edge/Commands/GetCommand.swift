@@ -6,31 +6,37 @@ import KDeltaStorage
 struct GetCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "get",
-        abstract: "Print the latest version of a key, or the one current at a time (--at).")
+        abstract: "Print the last written version of a key (highest seq), or the one current at a time (--at).",
+        discussion: """
+            Without --at: the version written last. With --at T: the version with the greatest
+            time at or before T. They differ when readings were written out of time order
+            (back-filled): the last written need not have the latest time.
+            """)
 
     @OptionGroup var location: StoreLocation
 
     @Argument(help: "The key.")
     var key: String
 
-    @Option(name: .customLong("at"), help: "Time travel: RFC 3339, Unix milliseconds, or hlc:WALL.LOGICAL.")
+    @Option(name: .customLong("at"), parsing: .unconditional, help: "Time travel: RFC 3339, Unix milliseconds, or hlc:WALL.LOGICAL.")
     var at: String?
 
     func run() throws {
         let k = try parseKey(key)
         let point = try at.map(TimeArgument.parsePoint)
         let store = try location.openForReading()
-        let found: Version?
-        if let point {
-            do { found = try store.get(k, at: point) } catch { throw failure(error) }
-        } else {
-            found = store.latest(k)
+        if store.versionCount(k) == 0 {
+            throw failure("key \(k) has no versions in \(location.directory); `kdelta-edge keys` lists the stored keys")
         }
+        let found: Version?
+        do throws(StoreError) {
+            if let point { found = try store.get(k, at: point) } else { found = try Self.lastWritten(k, in: store) }
+        } catch { throw failure(error) }
         guard let v = found else {
-            if store.versionCount(k) == 0 {
-                throw failure("key \(k) has no versions in \(location.directory); `kdelta-edge keys` lists the stored keys")
+            guard let at else {
+                throw failure("the last version of key \(k) cannot be read, though the store counts \(store.versionCount(k)); run `kdelta-edge verify --data-dir \(location.directory)` to find the damage")
             }
-            throw failure("key \(k) has no version at or before \(at ?? "")")
+            throw failure("key \(k) has no version at or before \(at); `kdelta-edge log \(k) --reverse --limit 1` shows its first")
         }
         if location.json {
             print(VersionOutput.json(v).canonicalText)
@@ -42,5 +48,14 @@ struct GetCommand: ParsableCommand {
             print("  id    \(v.id.hex)")
             if let p = v.parent { print("  parent \(p.hex)") }
         }
+    }
+
+    /// The version with the highest seq (the last written, whatever its time). The store
+    /// keeps it at hand; when it lives in a damaged block the store has none to give, and
+    /// reading it by seq throws the damage (exit 3), as `log` and `query` report it.
+    static func lastWritten(_ key: Key, in store: Store) throws(StoreError) -> Version? {
+        if let latest = store.latest(key) { return latest }
+        guard let seqs = store.seqRange(key) else { return nil }
+        return try store.version(key, seq: seqs.upperBound)
     }
 }

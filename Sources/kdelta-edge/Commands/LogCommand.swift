@@ -13,13 +13,13 @@ struct LogCommand: ParsableCommand {
     @Argument(help: "The key.")
     var key: String
 
-    @Option(name: .customLong("since"), help: "Versions at or after this time.")
+    @Option(name: .customLong("since"), parsing: .unconditional, help: "Versions at or after this time.")
     var since: String?
 
-    @Option(name: .customLong("until"), help: "Versions before this time.")
+    @Option(name: .customLong("until"), parsing: .unconditional, help: "Versions before this time.")
     var until: String?
 
-    @Option(name: .customLong("limit"), help: "At most this many versions.")
+    @Option(name: .customLong("limit"), parsing: .unconditional, help: "At most this many versions.")
     var limit: Int?
 
     @Flag(name: .customLong("reverse"), help: "Oldest first.")
@@ -31,10 +31,12 @@ struct LogCommand: ParsableCommand {
 
     func run() throws {
         let k = try parseKey(key)
-        let query = HistoryQuery(
-            sinceMs: try since.map { try TimeArgument.parseMs($0, option: "--since") },
-            untilMs: try until.map { try TimeArgument.parseMs($0, option: "--until") },
-            limit: limit, order: reverse ? .oldestFirst : .newestFirst)
+        let sinceMs = try since.map { try TimeArgument.parseMs($0, option: "--since") }
+        let untilMs = try until.map { try TimeArgument.parseMs($0, option: "--until") }
+        if let sinceMs, let untilMs, sinceMs >= untilMs {
+            throw failure("--since \(since!) is not before --until \(until!): the range [since, until) is empty")
+        }
+        let query = HistoryQuery(sinceMs: sinceMs, untilMs: untilMs, limit: limit, order: reverse ? .oldestFirst : .newestFirst)
         let store = try location.openForReading()
         if store.versionCount(k) == 0 {
             throw failure("key \(k) has no versions in \(location.directory); `kdelta-edge keys` lists the stored keys")

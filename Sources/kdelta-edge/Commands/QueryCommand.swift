@@ -21,10 +21,10 @@ struct QueryCommand: ParsableCommand {
     @Argument(help: "A key, or a pattern with + and # (sensors/+/temp, sensors/#).")
     var keyOrPattern: String
 
-    @Option(name: .customLong("from"), help: "Readings at or after this time: RFC 3339, Unix milliseconds or now (default: the beginning).")
+    @Option(name: .customLong("from"), parsing: .unconditional, help: "Readings at or after this time: RFC 3339, Unix milliseconds or now (default: the beginning).")
     var from: String?
 
-    @Option(name: .customLong("to"), help: "Readings before this time (default: the end).")
+    @Option(name: .customLong("to"), parsing: .unconditional, help: "Readings before this time (default: the end).")
     var to: String?
 
     @Option(name: .customLong("every"), help: "Aggregate into windows of this length: 30s, 1m, 1h, 1d, 1h30m.")
@@ -39,7 +39,7 @@ struct QueryCommand: ParsableCommand {
     @Option(name: .customLong("format"), help: "table, csv or json (default table; --json means json).")
     var format: QueryOutputFormat?
 
-    @Option(name: .customLong("limit"), help: "At most this many rows in all, keys in sorted order (default \(Self.rowsDefault)).")
+    @Option(name: .customLong("limit"), parsing: .unconditional, help: "At most this many rows in all, keys in sorted order (default \(Self.rowsDefault)).")
     var limit: Int?
 
     /// Rows printed when `--limit` is not given: the table needs every row in memory to

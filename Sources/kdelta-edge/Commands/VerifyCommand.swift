@@ -6,7 +6,7 @@ import KDeltaStorage
 struct VerifyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
-        abstract: "Recompute every version id and check each key's hash chain; exit 1 naming the first broken link.")
+        abstract: "Recompute every version id and check each key's hash chain; exit 1 naming the first broken link or damaged block.")
 
     @OptionGroup var location: StoreLocation
 
@@ -23,14 +23,29 @@ struct VerifyCommand: ParsableCommand {
                         ("storedID", .string(b.storedID.hex)), ("computedID", .string(b.computedID.hex)),
                     ])
                 })),
+                ("unreadable", .array(report.unreadable.map { .string($0) })),
             ]).canonicalText)
         } else if report.isIntact {
             print("verified \(report.versions) versions of \(report.keys) keys: every hash chain is intact")
         } else {
             for b in report.brokenLinks { print("BROKEN \(b)") }
+            for u in report.unreadable { print("UNREADABLE \(u)") }
         }
-        if !report.isIntact {
-            throw failure("\(report.brokenLinks.count) of \(report.keys) keys have a broken hash chain (first: \(report.brokenLinks[0].key) version \(report.brokenLinks[0].seq)); the data was changed after it was written")
+        if let message = Self.failureMessage(report) { throw failure(message) }
+    }
+
+    /// What `verify` exits with when the report is not intact: the first broken link, else
+    /// the first block that could not be read; nil when intact.
+    static func failureMessage(_ report: VerifyReport) -> String? {
+        var problems: [String] = []
+        if let first = report.brokenLinks.first {
+            problems.append("\(report.brokenLinks.count) of \(report.keys) keys have a broken hash chain (first: \(first.key) version \(first.seq)); the data was changed after it was written")
         }
+        if let first = report.unreadable.first {
+            problems.append(report.unreadable.count == 1
+                ? "1 block chunk could not be read, so its versions were not checked: \(first)"
+                : "\(report.unreadable.count) block chunks could not be read, so their versions were not checked (the first: \(first))")
+        }
+        return problems.isEmpty ? nil : problems.joined(separator: "; ")
     }
 }

@@ -12,13 +12,30 @@ func failure(_ message: String, code: Int32 = 1) -> ExitCode {
 }
 
 /// Maps a store error to its exit code: 1 for operating errors, 3 for damaged data
-/// (`repair` territory), 4 for a locked directory.
-func failure(_ error: StoreError) -> ExitCode {
-    switch error.code {
-    case .corruptWAL, .corruptFile: return failure(error.message, code: 3)
-    case .locked: return failure(error.message, code: 4)
-    default: return failure(error.message, code: 1)
+/// (`repair` territory), 4 for a locked directory. `adding` goes after the store's
+/// message, after a semicolon: what the command had done when the error came.
+func failure(_ error: StoreError, adding: String? = nil) -> ExitCode {
+    var message = error.code == .locked ? lockedMessage(error.message) : error.message
+    if let adding {
+        if message.hasSuffix(".") { message.removeLast() }
+        message += "; " + adding
     }
+    switch error.code {
+    case .corruptWAL, .corruptFile: return failure(message, code: 3)
+    case .locked: return failure(message, code: 4)
+    default: return failure(message, code: 1)
+    }
+}
+
+/// The store's "directory is locked" message with advice that holds for the command
+/// line. The store ends it with "or run this command against its control socket
+/// instead", but there is no control socket yet: only one process writes to a data
+/// directory, and reading commands open it read-only alongside the writer.
+func lockedMessage(_ message: String) -> String {
+    let advice = "; stop that process"
+    guard let cut = message.firstRange(of: advice) else { return message }
+    return String(message[..<cut.lowerBound])
+        + "; wait for it to finish or stop it, then run this command again (reading commands such as get, log, query, keys and stats work alongside it)"
 }
 
 /// Writes a line to standard error, after what was printed to standard output (which is

@@ -24,6 +24,17 @@ extension StoreLocation {
         for line in store.recovery.findings { printError("kdelta-edge: \(line)") }
         return store
     }
+
+    /// Opens the store for writing, as `openForWriting`, but only if it exists: a command
+    /// that works on what is stored (`compact`) refuses a directory without a store, with
+    /// the reading commands' message and exit code, instead of creating an empty one
+    /// there (a mistyped --data-dir would otherwise "succeed").
+    func openExistingForWriting(_ write: WriteOptions) throws -> Store {
+        guard PosixFileSystem().exists(directory + "/" + Manifest.fileName) else {
+            throw failure(StoreError(.notFound, "no store in \(directory) (no \(Manifest.fileName)); write to it first, or check --data-dir"))
+        }
+        return try openForWriting(write)
+    }
 }
 
 /// Parses a key argument or fails with the key rules.

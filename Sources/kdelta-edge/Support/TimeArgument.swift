@@ -16,7 +16,7 @@ enum TimeArgument {
             return ms
         }
         do { return try RFC3339.parseMs(text) } catch {
-            throw failure("\(option) '\(text)' is not a time: \(error). Use RFC 3339 (2024-05-01T12:00:00Z) or Unix milliseconds")
+            throw failure("\(option) '\(DisplayText.shortened(text))' is not a time: \(error). Use RFC 3339 (2024-05-01T12:00:00Z) or Unix milliseconds")
         }
     }
 
@@ -27,7 +27,7 @@ enum TimeArgument {
             guard parts.count <= 2, let wall = Int64(parts[0]), wall >= 0, wall < 1 << 48,
                   let logical = parts.count == 2 ? UInt16(parts[1]) : 0
             else {
-                throw failure("--at '\(text)' is not an HLC; write hlc:WALLMS.LOGICAL as `log` prints it, e.g. hlc:1714564800000.3")
+                throw failure("--at '\(DisplayText.shortened(text))' is not an HLC; write hlc:WALLMS.LOGICAL as `log` prints it, e.g. hlc:1714564800000.3")
             }
             return .hlc(HLC(wallMs: wall, logical: logical))
         }
