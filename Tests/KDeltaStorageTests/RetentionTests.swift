@@ -338,6 +338,7 @@ import Testing
         let s = store.stats()
         #expect(s.ingestStopped == nil)
         #expect(s.drops.overflow > 0, "nothing acknowledged, yet drop-oldest dropped: the overflow policy's price")
+        #expect(s.overflowDropsSinceOpen == s.drops.overflow, "all of them in this process")
         #expect(s.drops.overflow + UInt64(s.versions) == 300 * 100, "every version is either kept or counted as dropped")
         for k in keys {
             let range = try #require(store.seqRange(k))
@@ -349,8 +350,17 @@ import Testing
         try store.close()
         let reopened = try TestStore.open(directory: dir.path, options: opts)
         #expect(reopened.stats().drops.overflow == s.drops.overflow)
+        #expect(reopened.stats().overflowDropsSinceOpen == 0, "within its budget at open")
         #expect(reopened.verify().isIntact)
         try reopened.close()
+        // Reopened with half the budget, the store makes room at open, before a reading,
+        // and says so (`compact` prints it).
+        let tighter = try TestStore.open(directory: dir.path, options: Self.options(budget: budget / 2, overflow: .dropOldest))
+        let t = tighter.stats()
+        #expect(t.overflowDropsSinceOpen > 0)
+        #expect(t.drops.overflow == s.drops.overflow + t.overflowDropsSinceOpen)
+        #expect(tighter.diskUsage().total <= budget / 2)
+        try tighter.close()
     }
 }
 

@@ -39,7 +39,7 @@ final class DirectoryLock: @unchecked Sendable {
                 Glibc.close(fd)
                 throw StoreError(
                     .locked,
-                    "data directory \(directory) is in use by another kdelta-edge process (pid \(holder.isEmpty ? "unknown" : holder)); stop that process, or run this command against its control socket instead",
+                    "data directory \(directory) is in use by another kdelta-edge process (pid \(holder.isEmpty ? "unknown" : holder)); wait for it to finish or stop it, then try again (a store opened read-only works alongside it)",
                     file: path)
             }
             Glibc.close(fd)

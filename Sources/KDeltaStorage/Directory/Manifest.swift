@@ -76,7 +76,7 @@ public struct Manifest: Sendable, Equatable {
     /// Parses and checks a manifest; `path` names the file in errors.
     public static func decode(_ bytes: [UInt8], path: String) throws(StoreError) -> Manifest {
         func bad(_ why: String) -> StoreError {
-            StoreError(.corruptFile, "manifest \(path) is damaged: \(why). Restore it from a backup, or run `kdelta-edge repair` to rebuild it from the WAL.", file: path)
+            StoreError(.corruptFile, "manifest \(path) is damaged: \(why). Restore it from a backup (`kdelta-edge repair` cannot rebuild a manifest yet); the block and WAL files are left untouched.", file: path)
         }
         guard let text = String(validating: bytes, as: UTF8.self) else { throw bad("it is not UTF-8 text") }
         var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)

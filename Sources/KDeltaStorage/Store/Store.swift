@@ -124,7 +124,7 @@ public final class Store: @unchecked Sendable {
             if fs.exists(walDir), let names = try? fs.list(walDir), names.contains(where: { WALFormat.segmentNumber(fileName: $0) != nil }) {
                 throw StoreError(
                     .corruptFile,
-                    "\(directory) has WAL segments but no \(Manifest.fileName); run `kdelta-edge repair --data-dir \(directory)` to rebuild it",
+                    "\(directory) has WAL segments but no \(Manifest.fileName): restore \(Manifest.fileName) from a backup (`kdelta-edge repair` cannot rebuild a manifest yet); nothing was changed",
                     file: manifestPath)
             }
             manifest = Manifest(storeID: UInt64.random(in: 1...UInt64.max), walFirstSegment: 1, walFirstLSN: 1)
@@ -309,31 +309,47 @@ public final class Store: @unchecked Sendable {
     /// Checks every reading's value and time and bounds the WAL bytes it can take: the
     /// group commit packs groups by this bound.
     static func estimateRecordBytes(_ readings: [Reading]) throws(StoreError) -> Int {
-        // Per entry: series id 5, seq 10, HLC delta 10, tag 1, source time 10, id 32; a
-        // possible key definition 10 + the key.
-        var total = WALFormat.recordHeaderBytes + WALBatchEncoder.payloadFixedBytes
+        var total = walRecordFixedBytes
         for (i, r) in readings.enumerated() {
             if let t = r.sourceTimeMs, t < Limits.sourceTimeMsMin || t > Limits.sourceTimeMsMax {
                 throw StoreError(.invalidArgument, "reading \(i + 1) (\(r.key)) has source time \(t) ms, outside 1970-01-01 ... 9999-12-31; times are Unix milliseconds")
             }
-            var valueBytes = 10
-            switch r.value {
-            case .string(let s):
-                valueBytes = s.utf8.count + 5
-                if s.utf8.count > Limits.valueBytesMax {
-                    throw StoreError(.invalidArgument, "reading \(i + 1) (\(r.key)) has a \(s.utf8.count)-byte string; values are at most \(Limits.valueBytesMax) bytes")
-                }
-            case .document(let j):
-                let n = j.canonicalText.utf8.count
-                valueBytes = n + 5
-                if n > Limits.valueBytesMax {
-                    throw StoreError(.invalidArgument, "reading \(i + 1) (\(r.key)) has a \(n)-byte JSON document; values are at most \(Limits.valueBytesMax) bytes")
-                }
-            default: break
+            let (text, what) = Self.textBytes(of: r.value)
+            if text > Limits.valueBytesMax {
+                throw StoreError(.invalidArgument, "reading \(i + 1) (\(r.key)) has a \(text)-byte \(what); values are at most \(Limits.valueBytesMax) bytes")
             }
-            total += 68 + valueBytes + 10 + r.key.rawValue.utf8.count
+            total += walReadingFixedBytes + r.key.rawValue.utf8.count + walValueFixedBytes + max(text, walValueFixedBytes)
         }
         return total
+    }
+
+    /// The WAL bytes of a record besides its readings: its header and the payload's fixed
+    /// fields. A batch fits one record when this plus `walBytes(of:)` of each reading is at
+    /// most `StorageLimits.walRecordBytesMax`.
+    public static let walRecordFixedBytes = WALFormat.recordHeaderBytes + WALBatchEncoder.payloadFixedBytes
+
+    /// Per reading besides its key and value: series id 5, seq 10, HLC delta 10, tag 1,
+    /// source time 10, id 32, and a possible key definition's 10.
+    static let walReadingFixedBytes = 78
+    /// A number's or bool's bytes, or a text's length prefix.
+    static let walValueFixedBytes = 5
+
+    /// At most the WAL bytes `reading` takes in a record (an upper bound: varints counted
+    /// at their longest). What `putBatch` checks a batch against, and what an importer
+    /// cuts its batches by.
+    public static func walBytes(of reading: Reading) -> Int {
+        walReadingFixedBytes + reading.key.rawValue.utf8.count + walValueFixedBytes
+            + max(textBytes(of: reading.value).bytes, walValueFixedBytes)
+    }
+
+    /// The UTF-8 bytes of a string value or a document's canonical text (0 for a number
+    /// or bool), and what it is, for errors.
+    private static func textBytes(of value: Value) -> (bytes: Int, what: String) {
+        switch value {
+        case .string(let s): return (s.utf8.count, "string")
+        case .document(let j): return (j.canonicalText.utf8.count, "JSON document")
+        case .double, .int, .bool: return (0, "number")
+        }
     }
 
     /// Commits one group as leader: prepares versions (seq, HLC, parent, id), writes one WAL

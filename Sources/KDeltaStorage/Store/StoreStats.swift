@@ -52,6 +52,9 @@ public struct StoreStats: Sendable {
     /// last failure's message.
     public var retentionPasses = 0
     public var compactions = 0
+    /// Versions the overflow policy (`drop-oldest`) dropped since open, the check at open
+    /// included (`drops.overflow` is the total over the store's life).
+    public var overflowDropsSinceOpen: UInt64 = 0
     public var maintenanceFailures = 0
     public var lastMaintenanceError: String? = nil
     /// Per series, in key order.
@@ -133,6 +136,7 @@ extension Store {
         result.diskBudgetBytes = options.diskBudget.bytesMax?.bytes
         result.ingestStopped = stopped
         result.retentionPasses = maintenance.retentionPasses
+        result.overflowDropsSinceOpen = maintenance.overflowDrops
         result.compactions = maintenance.compactions
         result.maintenanceFailures = maintenance.failures
         result.lastMaintenanceError = maintenance.lastError

@@ -33,7 +33,8 @@ struct CompactCommand: ParsableCommand {
             }
             try store.enforceDiskBudget()
         } catch { throw failure(error) }
-        let stopped = store.stats().ingestStopped
+        let after = store.stats()
+        let stopped = after.ingestStopped, overflowDropped = after.overflowDropsSinceOpen
         do { try store.close() } catch { throw failure(error) }
         if location.json {
             print(JSONValue.object([
@@ -56,6 +57,7 @@ struct CompactCommand: ParsableCommand {
                         ("bytesRead", .int(m.bytesRead)), ("bytesWritten", .int(m.bytesWritten)),
                     ])
                 })),
+                ("overflowDropped", .int(Int64(overflowDropped))),
                 ("ingestStopped", stopped.map { .string($0) } ?? .null),
             ]).canonicalText)
             return
@@ -72,6 +74,9 @@ struct CompactCommand: ParsableCommand {
         }
         for m in merges {
             print("merged \(m.blocksMerged) blocks into block \(m.blockWritten ?? 0): \(m.itemsWritten) kept, \(m.deadVersionsRemoved) dropped versions left out, \(m.bytesRead) -> \(m.bytesWritten) bytes")
+        }
+        if overflowDropped > 0 {
+            print("disk budget: on-disk-full is drop-oldest, so the oldest \(overflowDropped) versions were dropped to make room (counted as overflow in `stats`)")
         }
         if let stopped { print("disk budget: \(stopped)") }
     }

@@ -27,15 +27,10 @@ func failure(_ error: StoreError, adding: String? = nil) -> ExitCode {
     }
 }
 
-/// The store's "directory is locked" message with advice that holds for the command
-/// line. The store ends it with "or run this command against its control socket
-/// instead", but there is no control socket yet: only one process writes to a data
-/// directory, and reading commands open it read-only alongside the writer.
+/// The store's "directory is locked" message, naming the reading commands that work
+/// alongside the writer.
 func lockedMessage(_ message: String) -> String {
-    let advice = "; stop that process"
-    guard let cut = message.firstRange(of: advice) else { return message }
-    return String(message[..<cut.lowerBound])
-        + "; wait for it to finish or stop it, then run this command again (reading commands such as get, log, query, keys and stats work alongside it)"
+    message + "; reading commands such as get, log, query, keys and stats work alongside it"
 }
 
 /// Writes a line to standard error, after what was printed to standard output (which is
