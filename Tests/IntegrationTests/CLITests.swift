@@ -157,6 +157,44 @@ import Testing
         #expect(reader.status == 0, "\(reader.stderr)")
     }
 
+    /// A torn last record (a crash mid-append): reading commands say it is there and was
+    /// not replayed, `verify` does not call the store intact without mentioning it, and the
+    /// next write keeps its bytes under repair/ before cutting it off.
+    @Test func aTornLastRecordIsReportedByReadersAndKeptByTheNextWriter() throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        let data = dir.path + "/data"
+        let cli = CLIRunner(dataDir: data)
+        for i in 0..<3 { _ = try cli.run(["put", "sensors/a", "\(i)"]) }
+        let segment = data + "/wal/00000000000000000001.wal"
+        var bytes = try Data(contentsOf: URL(fileURLWithPath: segment))
+        var offset = 48
+        for _ in 0..<3 {
+            let length = Int(bytes[offset + 4]) | Int(bytes[offset + 5]) << 8 | Int(bytes[offset + 6]) << 16
+            offset += 12 + length
+        }
+        // The first bytes of a fourth record: a header whose length runs past the data.
+        let torn: [UInt8] = [0x11, 0x22, 0x33, 0x44, 0x00, 0x10, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x7A, 0x7B]
+        bytes.replaceSubrange(offset..<(offset + torn.count), with: torn)
+        try bytes.write(to: URL(fileURLWithPath: segment))
+
+        var r = try cli.run(["verify"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("verified 3 versions") && r.stdout.contains("torn last record"), "\(r.stdout)")
+        #expect(r.stderr.contains("torn record at offset \(offset)"), "\(r.stderr)")
+        r = try cli.run(["keys"])
+        #expect(r.status == 0 && r.stderr.contains("left in place"), "\(r.stderr)")
+
+        r = try cli.run(["put", "sensors/a", "9"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stderr.contains("kept at"), "\(r.stderr)")
+        let aside = try FileManager.default.subpathsOfDirectory(atPath: data + "/repair")
+        #expect(aside.contains { $0.hasSuffix(".tail-at-\(offset)") }, "\(aside)")
+        r = try cli.run(["verify"])
+        #expect(r.stdout.contains("verified 4 versions") && !r.stdout.contains("torn"), "\(r.stdout)")
+        #expect(r.stderr.isEmpty, "\(r.stderr)")
+    }
+
     @Test func corruptionIsRefusedWithFileAndOffsetAndRepairSetsTheTailAside() throws {
         let dir = TemporaryDirectory()
         defer { dir.remove() }

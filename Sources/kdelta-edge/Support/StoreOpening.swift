@@ -3,12 +3,16 @@ import KDeltaModel
 import KDeltaStorage
 
 extension StoreLocation {
-    /// Opens the store for reading, turning errors into exit codes.
+    /// Opens the store for reading, turning errors into exit codes and reporting what
+    /// recovery found (a torn WAL tail left in place, damaged chunks) on stderr.
     func openForReading() throws -> Store {
         var options: StoreOptions
         do { options = try StoreOptions(configuration: try configuration()) } catch let e as StoreError { throw failure(e) }
         options.readOnly = true
-        do { return try Store.open(directory: directory, options: options) } catch { throw failure(error) }
+        let store: Store
+        do { store = try Store.open(directory: directory, options: options) } catch { throw failure(error) }
+        for line in store.recovery.findings { printError("kdelta-edge: \(line)") }
+        return store
     }
 
     /// Opens the store for writing with the configuration's settings (and `--fsync` over
