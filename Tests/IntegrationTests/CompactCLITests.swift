@@ -107,6 +107,10 @@ import Testing
         #expect(stats["rollups"] as? Int == 48)
         r = try cli.run(["stats", "--config", config])
         #expect(r.stdout.contains("sensors/a/temp  2780 by retention"), "\(r.stdout)")
+        r = try cli.run(["get", "sensors/a/temp"])
+        #expect(r.stdout.contains("seq   2880 of 2880; 100 kept, seq 2781-2880"), "\(r.stdout)")
+        r = try cli.run(["get", "sensors/a/temp", "--at", "2024-05-01T00:30:00Z"])
+        #expect(r.status == 1 && r.stderr.contains("before seq 2781 were dropped by retention"), "\(r.stderr)")
         r = try cli.run(["log", "sensors/a/temp", "--limit", "1000", "--json"])
         let log = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [Any]
         #expect(log?.count == 100, "\(r.stdout.prefix(200))")

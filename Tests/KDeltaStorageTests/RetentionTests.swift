@@ -55,6 +55,12 @@ import Testing
         #expect(try store.reading(key, atOrBefore: Self.base + 5000) == nil, "the point-read path skips dropped versions too")
         #expect(try store.reading(key, atOrBefore: Self.base + 95_000) == TimedReading(timeMs: Self.base + 95_000, value: .double(95)))
         #expect(try store.history(key, HistoryQuery(order: .oldestFirst)).map(\.seq) == Array(91...100))
+        #expect(try store.diff(key).from.seq == 99)
+        #expect {
+            try store.diff(key, from: 5, to: 100)
+        } throws: { error in
+            (error as? StoreError)?.message == "key sensors/a/temp has no version 5 (dropped by retention); it has versions 91 to 100"
+        }
         #expect(store.verify().isIntact)
         #expect(store.stats().series.first { $0.key == key }?.drops.retention == 90)
         // A second pass has nothing more to do.

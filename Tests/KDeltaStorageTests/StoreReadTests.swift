@@ -117,6 +117,14 @@ import Testing
         #expect(try store.version(key, seq: 1) == nil)
         #expect(store.versionCount(key) == 0)
         #expect(throws: StoreError.self) { try store.diff(key) }
+        // A key with one version: nothing to compare, said plainly (not "unchanged").
+        let single = try Key("one/version")
+        try store.put(single, .double(1))
+        #expect {
+            try store.diff(single)
+        } throws: { error in
+            (error as? StoreError)?.message == "key one/version has one version kept, seq 1: there is no earlier one to compare it with"
+        }
     }
 
     @Test func historyReturnsRangesInOrderWithLimit() throws {

@@ -6,14 +6,18 @@ extension Store {
     public func diff(_ key: Key, from fromSeq: UInt64? = nil, to toSeq: UInt64? = nil) throws(StoreError) -> VersionDiff {
         guard let kept = seqRange(key) else { throw StoreError(.notFound, "key \(key) has no versions; `kdelta-edge log` lists what is stored") }
         let count = kept.upperBound
+        if fromSeq == nil && toSeq == nil && kept.count == 1 {
+            let why = kept.lowerBound > 1 ? " (retention dropped the \(kept.lowerBound - 1) before it)" : ""
+            throw StoreError(.notFound, "key \(key) has one version kept, seq \(count)\(why): there is no earlier one to compare it with")
+        }
         let toSeqResolved = toSeq ?? count
         let fromSeqResolved = fromSeq ?? (toSeqResolved > 1 ? toSeqResolved - 1 : toSeqResolved)
-        guard let a = try version(key, seq: fromSeqResolved) else {
-            throw StoreError(.notFound, "key \(key) has no version \(fromSeqResolved); it has versions \(kept.lowerBound) to \(count)")
+        func missing(_ seq: UInt64) -> StoreError {
+            let why = seq >= 1 && seq < kept.lowerBound ? " (dropped by retention)" : ""
+            return StoreError(.notFound, "key \(key) has no version \(seq)\(why); it has versions \(kept.lowerBound) to \(count)")
         }
-        guard let b = try version(key, seq: toSeqResolved) else {
-            throw StoreError(.notFound, "key \(key) has no version \(toSeqResolved); it has versions \(kept.lowerBound) to \(count)")
-        }
+        guard let a = try version(key, seq: fromSeqResolved) else { throw missing(fromSeqResolved) }
+        guard let b = try version(key, seq: toSeqResolved) else { throw missing(toSeqResolved) }
         return VersionDiff(from: a, to: b, change: Self.change(from: a.value, to: b.value))
     }
 

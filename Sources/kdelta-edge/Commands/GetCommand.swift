@@ -21,6 +21,14 @@ struct GetCommand: ParsableCommand {
     @Option(name: .customLong("at"), parsing: .unconditional, help: "Time travel: RFC 3339, Unix milliseconds, or hlc:WALL.LOGICAL.")
     var at: String?
 
+    /// Where a seq stands among the key's versions: "of 20", or with the range kept when
+    /// retention dropped the oldest ("of 5001; 1989 kept, seq 3013-5001").
+    static func seqContext(_ kept: ClosedRange<UInt64>?) -> String {
+        guard let kept else { return "" }
+        if kept.lowerBound <= 1 { return "of \(kept.upperBound)" }
+        return "of \(kept.upperBound); \(kept.count) kept, seq \(kept.lowerBound)-\(kept.upperBound) (older ones dropped by retention)"
+    }
+
     func run() throws {
         let k = try parseKey(key)
         let point = try at.map(TimeArgument.parsePoint)
@@ -36,6 +44,9 @@ struct GetCommand: ParsableCommand {
             guard let at else {
                 throw failure("the last version of key \(k) cannot be read, though the store counts \(store.versionCount(k)); run `kdelta-edge verify --data-dir \(location.directory)` to find the damage")
             }
+            if let kept = store.seqRange(k), kept.lowerBound > 1, let oldest = try? store.version(k, seq: kept.lowerBound) {
+                throw failure("key \(k) has no version kept at or before \(at): its versions before seq \(kept.lowerBound) were dropped by retention (`kdelta-edge stats` counts them by reason), and the oldest kept is from \(RFC3339.format(ms: oldest.timeMs))")
+            }
             throw failure("key \(k) has no version at or before \(at); `kdelta-edge log \(k) --reverse --limit 1` shows its first")
         }
         if location.json {
@@ -43,7 +54,7 @@ struct GetCommand: ParsableCommand {
         } else {
             print("\(v.key) = \(v.value)")
             print("  time  \(RFC3339.format(ms: v.timeMs))\(v.sourceTimeMs == nil ? " (write time)" : "")")
-            print("  seq   \(v.seq) of \(store.versionCount(k))")
+            print("  seq   \(v.seq) \(Self.seqContext(store.seqRange(k)))")
             print("  hlc   hlc:\(v.hlc)")
             print("  id    \(v.id.hex)")
             if let p = v.parent { print("  parent \(p.hex)") }
