@@ -69,6 +69,12 @@ import Testing
         r = try cli.run(["put", "sensors/x", "1", "--format", "csv"])
         #expect(r.status == 64)
         #expect(r.stderr.contains("--format goes with --batch"), "\(r.stderr)")
+        // --fsync takes what storage.fsync takes, durations included.
+        r = try cli.run(["put", "sensors/x", "3", "--fsync", "interval:1s"])
+        #expect(r.status == 0, "\(r.stderr)")
+        r = try cli.run(["put", "sensors/x", "4", "--fsync", "sometimes"])
+        #expect(r.status == 64)
+        #expect(r.stderr.contains("--fsync: fsync 'sometimes' is not valid"), "\(r.stderr)")
     }
 
     @Test func logRefusesASinceAfterItsUntilAsQueryDoes() throws {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import KDeltaConfig
 import KDeltaModel
 import KDeltaStorage
 
@@ -21,7 +22,11 @@ extension StoreLocation {
         var options: StoreOptions
         do { options = try StoreOptions(configuration: try configuration()) } catch let e as StoreError { throw failure(e) }
         if let text = write.fsync {
-            do { options.fsync = try FsyncPolicy(parsing: text) } catch { throw failure(error) }
+            // The configuration's parser, so --fsync takes what storage.fsync takes
+            // (interval:1000 or interval:1s); a bad value is a usage error.
+            let setting: FsyncSetting
+            do { setting = try FsyncSetting(parsing: text) } catch { throw failure("--fsync: \(error.description)", code: 64) }
+            do { options.fsync = try FsyncPolicy(parsing: setting.description) } catch { throw failure(error) }
         }
         let store: Store
         do { store = try Store.open(directory: directory, options: options) } catch { throw failure(error) }
