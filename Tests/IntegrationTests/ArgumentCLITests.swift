@@ -69,6 +69,9 @@ import Testing
         r = try cli.run(["put", "sensors/x", "1", "--format", "csv"])
         #expect(r.status == 64)
         #expect(r.stderr.contains("--format goes with --batch"), "\(r.stderr)")
+        r = try cli.run(["query", "sensors/x", "--every", "0s", "--agg", "avg"])
+        #expect(r.status == 64)
+        #expect(r.stderr.contains("--every 0s: a window must be at least 1ms long"), "\(r.stderr)")
         // --fsync takes what storage.fsync takes, durations included.
         r = try cli.run(["put", "sensors/x", "3", "--fsync", "interval:1s"])
         #expect(r.status == 0, "\(r.stderr)")

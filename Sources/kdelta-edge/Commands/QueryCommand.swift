@@ -76,7 +76,8 @@ struct QueryCommand: ParsableCommand {
         }
         let everyMs = try every.map { try Self.durationMs($0, option: "--every", signed: false) }
         if let everyMs, everyMs < 1 || everyMs > WindowQuery.everyMsMax {
-            throw failure("--every \(every!) must be at least 1ms and at most \(DurationText.format(ms: WindowQuery.everyMsMax))")
+            let bound = everyMs < 1 ? "a window must be at least 1ms long" : "a window must be at most 2^53 ms (about 285,000 years)"
+            throw failure("--every \(every!): \(bound); for example --every 1m, 1h or 1d", code: 64)
         }
         let offsetMs = try offset.map { try Self.durationMs($0, option: "--offset", signed: true) } ?? 0
         let outputFormat = format ?? (location.json ? .json : .table)

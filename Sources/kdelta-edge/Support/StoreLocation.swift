@@ -40,6 +40,6 @@ struct StoreLocation: ParsableArguments {
 
 /// `--fsync`, for commands that write.
 struct WriteOptions: ParsableArguments {
-    @Option(name: .customLong("fsync"), help: "When writes are made durable: always, interval:MS or never (default: the configuration's storage.fsync, else always). See docs/durability.md.")
+    @Option(name: .customLong("fsync"), help: "When writes are made durable: always, interval:MS (or interval:1s) or never (default: the configuration's storage.fsync, else always). See docs/durability.md.")
     var fsync: String?
 }
