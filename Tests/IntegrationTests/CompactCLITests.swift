@@ -127,6 +127,10 @@ import Testing
             let expected = (0..<60).reduce(0) { $0 + w * 60 + $1 }
             #expect(row.count == 5 && Double(row[3]) == Double(expected) && row[4] == "60", "window \(w): \(row)")
         }
+        // A raw query over the downsampled range says where the readings went.
+        r = try cli.run(["query", "meters/house", "--format", "csv"])
+        #expect(r.status == 0)
+        #expect(r.stderr.contains("meters/house: 2879 readings from 2024-05-01T12:00:00.000Z") && r.stderr.contains("downsampled into 48 rollups"), "\(r.stderr)")
         r = try cli.run(["query", "meters/house", "--every", "6h", "--agg", "count", "--format", "json"])
         #expect(r.status == 0 && r.stdout.contains("\"value\":360"), "\(r.stdout.prefix(300)) \(r.stderr)")
         // A window the hourly rollups cannot serve is refused, saying which lengths work.

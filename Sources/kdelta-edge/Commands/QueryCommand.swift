@@ -124,6 +124,14 @@ struct QueryCommand: ParsableCommand {
                 }
             }
             print(QueryOutput.rows(rows, format: outputFormat), terminator: "")
+            // Raw readings that retention replaced by rollups are not rows: say where they went.
+            for k in keys {
+                let rolled: [Rollup]
+                do { rolled = try store.rollups(k, fromMs: fromMs, toMs: toMs) } catch { throw failure(error) }
+                guard let first = rolled.first, let last = rolled.last else { continue }
+                let readings = rolled.reduce(Int64(0)) { $0 + $1.count }
+                printError("kdelta-edge: note: \(k): \(readings) readings from \(RFC3339.format(ms: first.startMs)) to \(RFC3339.format(ms: last.endMs)) were downsampled into \(rolled.count) rollups (retention's downsample-after) and are not listed raw; add --every and --agg to query them")
+            }
         }
         if truncated {
             printError("kdelta-edge: note: showing the first \(rowsMax) rows; narrow --from/--to or raise --limit (at most \(Self.rowsMax)) for more")
