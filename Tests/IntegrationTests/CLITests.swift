@@ -157,6 +157,17 @@ import Testing
         #expect(reader.status == 0, "\(reader.stderr)")
     }
 
+    /// Where record `n + 1` of a WAL segment starts: records follow the 48-byte segment
+    /// header, each a 12-byte header (checksum, 24-bit length, type) and its payload.
+    static func walRecordOffset(_ bytes: Data, after n: Int) -> Int {
+        var offset = 48
+        for _ in 0..<n {
+            let length = Int(bytes[offset + 4]) | Int(bytes[offset + 5]) << 8 | Int(bytes[offset + 6]) << 16
+            offset += 12 + length
+        }
+        return offset
+    }
+
     /// A torn last record (a crash mid-append): reading commands say it is there and was
     /// not replayed, `verify` does not call the store intact without mentioning it, and the
     /// next write keeps its bytes under repair/ before cutting it off.
@@ -168,11 +179,7 @@ import Testing
         for i in 0..<3 { _ = try cli.run(["put", "sensors/a", "\(i)"]) }
         let segment = data + "/wal/00000000000000000001.wal"
         var bytes = try Data(contentsOf: URL(fileURLWithPath: segment))
-        var offset = 48
-        for _ in 0..<3 {
-            let length = Int(bytes[offset + 4]) | Int(bytes[offset + 5]) << 8 | Int(bytes[offset + 6]) << 16
-            offset += 12 + length
-        }
+        let offset = Self.walRecordOffset(bytes, after: 3)
         // The first bytes of a fourth record: a header whose length runs past the data.
         let torn: [UInt8] = [0x11, 0x22, 0x33, 0x44, 0x00, 0x10, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x7A, 0x7B]
         bytes.replaceSubrange(offset..<(offset + torn.count), with: torn)
@@ -203,12 +210,8 @@ import Testing
         for i in 0..<20 { _ = try cli.run(["put", "sensors/a", "\(i)"]) }
         let segment = data + "/wal/00000000000000000001.wal"
         var bytes = try Data(contentsOf: URL(fileURLWithPath: segment))
-        // Damage the 5th record's payload: records start after the 48-byte header.
-        var offset = 48
-        for _ in 0..<4 {
-            let length = Int(bytes[offset + 4]) | Int(bytes[offset + 5]) << 8 | Int(bytes[offset + 6]) << 16
-            offset += 12 + length
-        }
+        // Damage the 5th record's payload.
+        let offset = Self.walRecordOffset(bytes, after: 4)
         bytes[offset + 20] ^= 0xFF
         try bytes.write(to: URL(fileURLWithPath: segment))
 
