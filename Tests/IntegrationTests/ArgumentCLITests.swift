@@ -80,6 +80,21 @@ import Testing
         #expect(r.stderr.contains("--fsync: fsync 'sometimes' is not valid"), "\(r.stderr)")
     }
 
+    @Test func aFileInPlaceOfTheDataDirectoryAndAnEmptyKeyListAreExplained() throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        let file = dir.path + "/afile"
+        try "not a store\n".write(toFile: file, atomically: true, encoding: .utf8)
+        var r = try CLIRunner(dataDir: file).run(["put", "sensors/x", "1"])
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("\(file) is not a directory") && r.stderr.contains("give --data-dir a directory"), "\(r.stderr)")
+        let cli = CLIRunner(dataDir: dir.path + "/data")
+        _ = try cli.run(["put", "sensors/x", "1"])
+        r = try cli.run(["keys", "meters/"])
+        #expect(r.status == 0 && r.stdout.isEmpty)
+        #expect(r.stderr.contains("no stored key starts with 'meters/' (1 keys stored"), "\(r.stderr)")
+    }
+
     @Test func logRefusesASinceAfterItsUntilAsQueryDoes() throws {
         let dir = TemporaryDirectory()
         defer { dir.remove() }

@@ -124,8 +124,11 @@ import Testing
         let store = try TestStore.open(directory: dir.path, options: Self.options(), fileSystem: fs)
         var written = 0
         func writeAndCut(_ round: Int) throws {
-            let batch = (0..<30).map { i in
-                Reading(key: keys[i % keys.count], value: .int(Int64(round * 30 + i)), sourceTimeMs: 1_700_000_000_000 + Int64(round * 30 + i) * 1000)
+            var batch: [Reading] = []
+            for i in 0..<30 {
+                let n = Int64(round * 30 + i)
+                let time: Int64 = 1_700_000_000_000 + n * 1000
+                batch.append(Reading(key: keys[i % keys.count], value: .int(n), sourceTimeMs: time))
             }
             try store.putBatch(batch)
             written += batch.count

@@ -18,7 +18,11 @@ final class DirectoryLock: @unchecked Sendable {
         let path = directory + "/" + fileName
         let fd = Glibc.open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         if fd < 0 {
-            throw StoreError.io(FileSystemError(operation: "open", path: path, errno: errno), while: "locking the data directory")
+            let e = errno
+            if e == ENOTDIR {
+                throw StoreError(.invalidArgument, "\(directory) is not a directory (a file has that name, or a part of the path is a file): give --data-dir a directory, or move the file out of the way")
+            }
+            throw StoreError.io(FileSystemError(operation: "open", path: path, errno: e), while: "locking the data directory")
         }
         // A lock held while LOCK is empty is a holder that is just releasing it (it empties
         // the file first) or a child process forked by the holder that has not exec'd yet

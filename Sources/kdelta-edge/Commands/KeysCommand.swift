@@ -25,6 +25,12 @@ struct KeysCommand: ParsableCommand {
             }).canonicalText)
             return
         }
+        if keys.isEmpty {
+            let total = store.keys().count
+            let what = prefix.map { "no stored key starts with '\($0)' (\(total) keys stored; run `kdelta-edge keys` for all)" }
+                ?? "the store in \(location.directory) holds no keys yet"
+            printError("kdelta-edge: note: \(what)")
+        }
         for k in keys {
             let latest = store.latest(k)
             print(VersionOutput.pad(k.rawValue, 40) + "  " + VersionOutput.pad("\(store.versionCount(k)) versions", 16)
