@@ -9,7 +9,7 @@ struct PutCommand: ParsableCommand {
         commandName: "put",
         abstract: "Store a reading as a new version of its key, or a whole file of readings.",
         usage: """
-            kdelta-edge put KEY VALUE [--time T] [--fsync always|interval:MS|never]
+            kdelta-edge put KEY VALUE [--time T] [--fsync always|interval:MS|interval:1s|never]
             kdelta-edge put --batch FILE|- [--format csv|jsonl] [--check]
             """,
         discussion: """
