@@ -57,10 +57,12 @@ extension Store {
 
     private func stopMessage(_ u: DiskUsage, limit: Int64) -> String {
         let policy = options.diskBudget.overflow
-        let why = policy == .stopIngest
-            ? "storage.on-disk-full is stop-ingest, so new readings are refused until retention or the hub frees space; nothing stored is lost"
-            : "drop-oldest found nothing more it may drop (each key keeps its newest version)"
-        return "the disk budget of \(ByteSize(bytes: limit)) is full: the data directory \(directory) takes \(ByteSize(bytes: u.total)) (WAL \(ByteSize(bytes: u.walBytes)), blocks \(ByteSize(bytes: u.blockBytes)), rollups \(ByteSize(bytes: u.rollupBytes))); \(why). Raise storage.disk-budget, add retention rules, or set storage.on-disk-full: drop-oldest (docs/retention.md)."
+        let (why, remedies) = policy == .stopIngest
+            ? ("storage.on-disk-full is stop-ingest, so new readings are refused until retention or the hub frees space; nothing stored is lost",
+               "Raise storage.disk-budget, add retention rules, or set storage.on-disk-full: drop-oldest")
+            : ("drop-oldest found nothing more it may drop (each key keeps its newest version, and the WAL's segments count in full)",
+               "Raise storage.disk-budget (at least two WAL segments and room for blocks)")
+        return "the disk budget of \(ByteSize(bytes: limit)) is full: the data directory \(directory) takes \(ByteSize(bytes: u.total)) (WAL \(ByteSize(bytes: u.walBytes)), blocks \(ByteSize(bytes: u.blockBytes)), rollups \(ByteSize(bytes: u.rollupBytes))); \(why). \(remedies) (docs/retention.md)."
     }
 
     /// `drop-oldest`: drops whole version blocks, oldest (by LSN) first, across all
