@@ -157,14 +157,19 @@ import Testing
         #expect(reader.status == 0, "\(reader.stderr)")
     }
 
-    /// Where record `n + 1` of a WAL segment starts: records follow the 48-byte segment
-    /// header, each a 12-byte header (checksum, 24-bit length, type) and its payload.
-    static func walRecordOffset(_ bytes: Data, after n: Int) -> Int {
+    /// Changes the first WAL segment of the store in `data` at the start of its record
+    /// `n + 1` (records follow the 48-byte segment header, each a 12-byte header, with a
+    /// 24-bit length, and its payload) and returns that record's offset.
+    static func changeWAL(in data: String, atRecordAfter n: Int, _ change: (inout Data, Int) -> Void) throws -> Int {
+        let segment = URL(fileURLWithPath: data + "/wal/00000000000000000001.wal")
+        var bytes = try Data(contentsOf: segment)
         var offset = 48
         for _ in 0..<n {
             let length = Int(bytes[offset + 4]) | Int(bytes[offset + 5]) << 8 | Int(bytes[offset + 6]) << 16
             offset += 12 + length
         }
+        change(&bytes, offset)
+        try bytes.write(to: segment)
         return offset
     }
 
@@ -177,13 +182,11 @@ import Testing
         let data = dir.path + "/data"
         let cli = CLIRunner(dataDir: data)
         for i in 0..<3 { _ = try cli.run(["put", "sensors/a", "\(i)"]) }
-        let segment = data + "/wal/00000000000000000001.wal"
-        var bytes = try Data(contentsOf: URL(fileURLWithPath: segment))
-        let offset = Self.walRecordOffset(bytes, after: 3)
         // The first bytes of a fourth record: a header whose length runs past the data.
         let torn: [UInt8] = [0x11, 0x22, 0x33, 0x44, 0x00, 0x10, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x7A, 0x7B]
-        bytes.replaceSubrange(offset..<(offset + torn.count), with: torn)
-        try bytes.write(to: URL(fileURLWithPath: segment))
+        let offset = try Self.changeWAL(in: data, atRecordAfter: 3) { bytes, at in
+            bytes.replaceSubrange(at..<(at + torn.count), with: torn)
+        }
 
         var r = try cli.run(["verify"])
         #expect(r.status == 0, "\(r.stderr)")
@@ -208,12 +211,8 @@ import Testing
         let data = dir.path + "/data"
         let cli = CLIRunner(dataDir: data)
         for i in 0..<20 { _ = try cli.run(["put", "sensors/a", "\(i)"]) }
-        let segment = data + "/wal/00000000000000000001.wal"
-        var bytes = try Data(contentsOf: URL(fileURLWithPath: segment))
         // Damage the 5th record's payload.
-        let offset = Self.walRecordOffset(bytes, after: 4)
-        bytes[offset + 20] ^= 0xFF
-        try bytes.write(to: URL(fileURLWithPath: segment))
+        let offset = try Self.changeWAL(in: data, atRecordAfter: 4) { bytes, at in bytes[at + 20] ^= 0xFF }
 
         var r = try cli.run(["get", "sensors/a"])
         #expect(r.status == 3)
