@@ -82,7 +82,7 @@ let package = Package(
         .testTarget(name: "KDeltaEdgeTests", dependencies: ["kdelta-edge", "KDeltaStorage", "KDeltaModel"]),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["KDeltaStorage", "kdelta-edge"]),
+            dependencies: ["KDeltaStorage", "KDeltaStorageTestSupport", "kdelta-edge"]),
     ],
     swiftLanguageModes: [.v6]
 )

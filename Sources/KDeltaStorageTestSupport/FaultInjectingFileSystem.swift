@@ -98,6 +98,7 @@ public final class FaultInjectingFileSystem: FileSystem, @unchecked Sendable {
     private var armed: [Operation: Armed] = [:]
     private var paths: [Int32: String] = [:]
     private var failureLog: [FileSystemError] = []
+    private var strays: [Int32] = []
 
     /// Wraps `base`; no fault is armed.
     public init(_ base: any FileSystem) {
@@ -181,9 +182,21 @@ public final class FaultInjectingFileSystem: FileSystem, @unchecked Sendable {
         return fd
     }
 
+    /// The files open through this file system now, by path: what a test checks for leaks.
+    public var openPaths: [String] { mutex.withLock { paths.values.sorted() } }
+
+    /// Closes of a descriptor this file system did not open, or had closed already: a
+    /// double close, which in a process with other threads closes whatever file was given
+    /// that number meanwhile. They are counted here and not passed on.
+    public var strayCloses: [Int32] { mutex.withLock { strays } }
+
     public func close(_ fd: FileDescriptor) {
-        _ = mutex.withLock { paths.removeValue(forKey: fd.raw) }
-        base.close(fd)
+        let owned = mutex.withLock { () -> Bool in
+            if paths.removeValue(forKey: fd.raw) != nil { return true }
+            strays.append(fd.raw)
+            return false
+        }
+        if owned { base.close(fd) }
     }
 
     public func write(_ fd: FileDescriptor, _ bytes: UnsafeRawBufferPointer, at offset: Int64) throws(FileSystemError) {

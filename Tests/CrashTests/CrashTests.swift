@@ -1,6 +1,7 @@
 import Foundation
 import KDeltaModel
 import KDeltaStorage
+import KDeltaStorageTestSupport
 import Testing
 
 /// `kill -9` loops: a child process (`kdelta-crashwriter`) writes batches under
@@ -215,9 +216,9 @@ import Testing
         if kills <= 0 { return }
         let writer = try #require(Self.crashWriterPath(), "kdelta-crashwriter was not found next to the test bundle; build it (swift build --build-tests) or set KDELTA_CRASHWRITER")
         let wrapper = (env["KDELTA_TEST_EXEC_WRAPPER"] ?? "").split(separator: " ").map(String.init)
-        let base = NSTemporaryDirectory() + "kdelta-crash-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: base, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: base) }
+        let scratch = TemporaryDirectory("kdelta-crash")
+        let base = scratch.path
+        defer { scratch.remove() }
         let stderrPath = base + "/child-stderr.txt"
         let keys = (0..<Self.keyCount).map { Key(validated: Self.keyName($0)) }
         var options = StoreOptions()

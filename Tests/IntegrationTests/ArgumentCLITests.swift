@@ -1,4 +1,5 @@
 import Foundation
+import KDeltaStorageTestSupport
 import Testing
 
 /// Arguments as docs/cli.md and docs/keys.md write them: negative numbers are values,

@@ -1,4 +1,5 @@
 import Foundation
+import KDeltaStorageTestSupport
 import Testing
 
 /// `put --batch`: every file `--check` accepts imports, and a stopped import says exactly

@@ -70,15 +70,3 @@ final class PipeDrain: @unchecked Sendable {
         return data
     }
 }
-
-/// A fresh directory under the system's temporary folder.
-struct TemporaryDirectory {
-    let path: String
-
-    init(_ name: String = "kdelta-cli") {
-        path = NSTemporaryDirectory() + "\(name)-\(UUID().uuidString)"
-        try! FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    }
-
-    func remove() { try? FileManager.default.removeItem(atPath: path) }
-}

@@ -1,4 +1,5 @@
 import Foundation
+import KDeltaStorageTestSupport
 import Testing
 
 /// The command line as a user drives it: real processes, a real data directory.

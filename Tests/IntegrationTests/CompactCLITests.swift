@@ -1,4 +1,5 @@
 import Foundation
+import KDeltaStorageTestSupport
 import Testing
 
 /// `kdelta-edge compact` moves versions into a block; every read answers as before.

@@ -1,4 +1,5 @@
 import Foundation
+import KDeltaStorageTestSupport
 import Testing
 
 /// A block file damaged after it was written: `verify` names it (exit 1) instead of

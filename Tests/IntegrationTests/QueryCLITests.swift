@@ -1,4 +1,5 @@
 import Foundation
+import KDeltaStorageTestSupport
 import Testing
 
 /// `kdelta-edge query`: raw rows and windows in every format, over memory and a block,

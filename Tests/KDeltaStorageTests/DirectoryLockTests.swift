@@ -3,6 +3,7 @@ import Glibc
 #endif
 import KDeltaModel
 import KDeltaStorage
+import KDeltaStorageTestSupport
 import Testing
 
 /// One writer per data directory: `flock` belongs to an open file description, so a second

@@ -110,6 +110,8 @@ import Testing
                 fs.arm(operation, .exactly(n), errno: e)
                 let out = Self.run(dir.path, fs: fs, batches: batches)
                 #expect(fs.failures(operation) == 1, "\(context): the fault was hit \(fs.failures(operation)) times")
+                #expect(fs.strayCloses.isEmpty, "\(context): descriptors \(fs.strayCloses) closed twice")
+                #expect(fs.openPaths.isEmpty, "\(context): still open after close: \(fs.openPaths)")
 
                 var commitSyncFailed = false
                 if let error = out.openError {
@@ -412,5 +414,68 @@ import Testing
         try store.close()
         fs.disarmAll()
         Self.expectHealthyReopen(dir.path, acked, "after the leftover segment")
+    }
+
+    /// A cut or merge that fails after its block file was written closes that file once:
+    /// a second close would close whatever file another thread had opened under the same
+    /// number meanwhile (a WAL segment, another store's block). The failing steps: the
+    /// block's fsync, the fsync of its folder, and the WAL sync before the manifest.
+    @Test(arguments: [
+        (FaultInjectingFileSystem.Operation.sync, 1), (.syncDirectory, 1), (.sync, 2),
+    ])
+    func aFailedCutOrMergeClosesItsBlockFileOnce(operation: FaultInjectingFileSystem.Operation, nth: Int) throws {
+        let dir = TemporaryDirectory.memoryBacked()
+        defer { dir.remove() }
+        let fs = FaultInjectingFileSystem(PosixFileSystem())
+        var acked = AcknowledgedWrites()
+        let key = try Key("fault/cut")
+        let context = "\(operation) #\(nth)"
+        do {
+            let store = try TestStore.open(directory: dir.path, options: Self.options, fileSystem: fs)
+            let batch = (0..<20).map { Reading(key: key, value: .int(Int64($0))) }
+            acked.record(batch, try store.putBatch(batch))
+            fs.arm(operation, .exactly(nth), errno: EIO)
+            #expect(throws: StoreError.self, "\(context): the cut") { try store.cut() }
+            #expect(fs.failures(operation) == 1, "\(context)")
+            try? store.close()
+        }
+        #expect(fs.strayCloses.isEmpty, "\(context): the cut closed descriptors \(fs.strayCloses) twice")
+        fs.disarmAll()
+        // A merge: enough blocks for one, then the same fault while it writes its block.
+        do {
+            let store = try TestStore.open(directory: dir.path, options: Self.options, fileSystem: fs)
+            for round in 0..<StorageLimits.compactWarmBlocksMin {
+                let batch = (0..<20).map { Reading(key: key, value: .int(Int64(100 * (round + 1) + $0))) }
+                acked.record(batch, try store.putBatch(batch))
+                _ = try store.cut()
+            }
+            let failedBefore = fs.failures(operation)
+            fs.arm(operation, .exactly(nth), errno: EIO)
+            #expect(throws: StoreError.self, "\(context): the merge") { try store.compactBlocks() }
+            #expect(fs.failures(operation) == failedBefore + 1, "\(context): the merge")
+            try? store.close()
+        }
+        #expect(fs.strayCloses.isEmpty, "\(context): the merge closed descriptors \(fs.strayCloses) twice")
+        fs.disarmAll()
+        Self.expectHealthyReopen(dir.path, acked, context)
+    }
+
+    /// A close whose final WAL sync fails reports it and still releases the segment and
+    /// the directory: nothing stays open, and the next open recovers what was synced.
+    @Test func aCloseWhoseSyncFailsStillClosesTheSegment() throws {
+        let dir = TemporaryDirectory.memoryBacked()
+        defer { dir.remove() }
+        let fs = FaultInjectingFileSystem(PosixFileSystem())
+        var options = Self.options
+        options.fsync = .never
+        let store = try TestStore.open(directory: dir.path, options: options, fileSystem: fs)
+        try store.put(try Key("fault/close"), .int(1))
+        fs.arm(.sync, .from(1), errno: EIO)
+        #expect(throws: StoreError.self) { try store.close() }
+        #expect(fs.openPaths.isEmpty, "still open after close: \(fs.openPaths)")
+        #expect(fs.strayCloses.isEmpty)
+        fs.disarmAll()
+        let again = try TestStore.open(directory: dir.path, options: options, fileSystem: fs)
+        try again.close()
     }
 }

@@ -1,5 +1,6 @@
 import KDeltaModel
 import KDeltaStorage
+import KDeltaStorageTestSupport
 import Testing
 
 /// Concurrent producers under `fsync=always`: every write is acknowledged once durable,

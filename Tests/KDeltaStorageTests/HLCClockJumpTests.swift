@@ -1,5 +1,6 @@
 import KDeltaModel
 import KDeltaStorage
+import KDeltaStorageTestSupport
 import Testing
 
 /// A Pi's wall clock jumps (backwards when NTP corrects a clock restored from a saved time);

@@ -1,5 +1,6 @@
 import KDeltaModel
 import KDeltaStorage
+import KDeltaStorageTestSupport
 import Testing
 
 @Suite struct StoreBasicsTests {

@@ -1,5 +1,6 @@
 import KDeltaModel
 import KDeltaStorage
+import KDeltaStorageTestSupport
 import Testing
 
 /// `get(at:)`, `history` and `diff` against brute-force references over random data,

@@ -1,5 +1,6 @@
 import KDeltaModel
 import KDeltaStorage
+import KDeltaStorageTestSupport
 import Testing
 
 /// Seeded random readings written, the store closed and reopened: every field of every

@@ -1,4 +1,5 @@
 import Foundation
+import KDeltaCodec
 import KDeltaModel
 @testable import KDeltaStorage
 import KDeltaStorageTestSupport
@@ -60,10 +61,30 @@ import Testing
             for bit in 0..<8 {
                 WALSurgery.patch(path, at: offset, [original[offset] ^ (1 << UInt8(bit))])
                 let found = try Self.locate(path, at: last.offset)
-                #expect(found?.offset == offset && found?.bit == bit, "bit \(bit) at \(offset): found \(String(describing: found))")
+                if found?.offset != offset || found?.bit != bit {
+                    Issue.record("bit \(bit) at \(offset): found \(String(describing: found)); \(try Self.diagnosis(path, last, expected: original, flipped: (offset, bit)))")
+                }
             }
             WALSurgery.patch(path, at: offset, [original[offset]])
         }
+    }
+
+    /// What a wrong answer of `locate` was made of: a second call on the same file, whether
+    /// the file still holds the record with just the one flip, and the checksums over the
+    /// range the flipped length field names (the table-driven one and a bitwise one).
+    static func diagnosis(_ path: String, _ last: WALSurgery.Frame, expected original: [UInt8], flipped: (offset: Int, bit: Int)) throws -> String {
+        let again = try locate(path, at: last.offset)
+        let now = WALSurgery.read(path)
+        var wanted = original
+        wanted[flipped.offset] ^= 1 << UInt8(flipped.bit)
+        let differing = now.count == wanted.count ? Array(now.indices.filter { now[$0] != wanted[$0] }.prefix(10)) : []
+        let n = Int(WALSurgery.le32(now, last.offset + 4))
+        var sums = "length field \(n) runs past the file"
+        if last.offset + 12 + n <= now.count {
+            let covered = now[(last.offset + 4)..<(last.offset + 12 + n)]
+            sums = "length field \(n): CRC32C \(CRC32C.checksum(Array(covered))), bitwise \(WALSurgery.crc32c(covered)), stored \(WALSurgery.le32(now, last.offset))"
+        }
+        return "again: \(String(describing: again)); file \(now.count == wanted.count ? "differs at \(differing)" : "is \(now.count) bytes, not \(wanted.count)") from what the test wrote; \(sums)"
     }
 
     @Test func tornWritesAreNotTakenForAFlippedBit() throws {

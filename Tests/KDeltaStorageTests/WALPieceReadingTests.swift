@@ -1,6 +1,7 @@
 import Foundation
 import KDeltaModel
 @testable import KDeltaStorage
+import KDeltaStorageTestSupport
 import Testing
 
 /// Recovery reads a segment a bounded piece at a time (`WALSegmentReader`). Whatever the

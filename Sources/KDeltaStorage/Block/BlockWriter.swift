@@ -18,6 +18,9 @@ struct BlockWriter {
     let path: String
     let header: BlockHeader
     private let fd: FileDescriptor
+    /// False once `finish` closed the file: `abandon` must not close it again, as the
+    /// number may by then belong to another file of this process.
+    private var isOpen = true
     private var offset: Int64
     private var entries: [ChunkEntry] = []
 
@@ -70,18 +73,22 @@ struct BlockWriter {
         trailer.write(contentsOf: BlockFormat.trailerMagic)
         try write(dir.bytes, what: "the directory")
         try write(trailer.bytes, what: "the trailer")
-        do { try fs.sync(fd) } catch {
-            fs.close(fd)
-            throw StoreError.io(error, while: "syncing block file \(path)")
-        }
+        let synced: FileSystemError?
+        do { try fs.sync(fd); synced = nil } catch { synced = error }
         fs.close(fd)
+        isOpen = false
+        if let synced { throw StoreError.io(synced, while: "syncing block file \(path)") }
         return BlockSummary(number: header.number, level: header.level, bytes: offset, entries: entries)
     }
 
-    /// Gives up: closes and removes the partial file (best effort; an orphan is removed
-    /// at the next open anyway).
-    func abandon() {
-        fs.close(fd)
+    /// Gives up: closes the file unless `finish` did, and removes it (best effort; an
+    /// orphan is removed at the next open anyway). Callers abandon after `finish` too, when
+    /// a later step of the cut or merge fails.
+    mutating func abandon() {
+        if isOpen {
+            fs.close(fd)
+            isOpen = false
+        }
         try? fs.remove(path)
     }
 }

@@ -176,9 +176,11 @@ final class WALWriter: @unchecked Sendable {
     }
 
     /// Syncs (unless the policy is `never` and `force` is false) and closes the segment.
+    /// The segment is closed even when the sync fails: the store is closing either way,
+    /// and recovery at the next open reads what reached the disk.
     func close(force: Bool = true) throws(StoreError) {
+        defer { fdLock.withLock { fs.close(fd) } }
         if force || policy != .never { try sync() }
-        fdLock.withLock { fs.close(fd) }
     }
 
     /// Closes without syncing (after a failure, or for read-only stores).
