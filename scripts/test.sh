@@ -6,4 +6,14 @@ cd "$KDELTA_ROOT"
 ensure_apt_packages
 say "building (debug) and running the tests"
 with_swift swift build --build-tests
-with_swift swift test --skip-build "$@"
+# The run is kept in .build/test-logs/; after a failure its issues are printed again at the
+# end, where a CI page that keeps only the tail shows them.
+mkdir -p .build/test-logs
+log=.build/test-logs/swift-test.log
+rc=0
+with_swift swift test --skip-build "$@" 2>&1 | tee "$log" || rc=$?
+if [ "$rc" -ne 0 ]; then
+  say "the tests failed (exit $rc); their issues (whole run in $log):"
+  bash scripts/test-failures.sh "$log"
+fi
+exit "$rc"
