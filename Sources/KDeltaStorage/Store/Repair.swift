@@ -33,6 +33,13 @@ public enum Repair {
 
     /// Repairs the store in `directory`. Takes the directory lock.
     public static func run(directory: String, fileSystem fs: any FileSystem = PosixFileSystem(), clock: any WallClock = SystemClock()) throws(StoreError) -> RepairReport {
+        try run(directory: directory, fileSystem: fs, clock: clock, pieceBytes: WALSegmentReader.pieceBytesDefault)
+    }
+
+    /// `run`, reading segments `pieceBytes` at a time: smaller only in tests, to put
+    /// records across pieces. Memory stays within a piece (or one record larger than it)
+    /// however large the segments are.
+    static func run(directory: String, fileSystem fs: any FileSystem, clock: any WallClock, pieceBytes: Int) throws(StoreError) -> RepairReport {
         let manifestPath = directory + "/" + Manifest.fileName
         guard fs.exists(manifestPath) else {
             throw StoreError(.notFound, "no store in \(directory) (no \(Manifest.fileName)); check --data-dir")
@@ -72,19 +79,18 @@ public enum Repair {
 
         // 1. Copy the damaged segment's tail aside, up to its last non-zero byte (the rest
         // is preallocated zeros), and count what it held.
-        let segment = try WALSegmentFile.readAll(fs: fs, path: file)
-        let start = Int(offset)
-        var end = segment.count
-        while end > start && segment[end - 1] == 0 { end -= 1 }
-        if start < end {
-            let tail = Array(segment[start..<end])
-            let (records, versions) = countRecords(segment, from: start)
-            report.recordsSetAside += records
-            report.versionsSetAside += versions
-            report.bytesSetAside += Int64(tail.count)
-            do {
-                try fs.writeFileAtomically(unusedPath(asideDir + "/" + fileName + ".tail-at-\(offset)", fs: fs), tail, directory: asideDir)
-            } catch { throw StoreError.io(error, while: "setting aside the tail of \(file)") }
+        do {
+            let segment = try WALSegmentReader(fs: fs, path: file, pieceBytes: pieceBytes)
+            let start = Int(offset)
+            let end = try WALSegmentScanner.dataEnd(segment, from: start)
+            if start < end {
+                let (records, versions) = try countRecords(segment, from: start)
+                report.recordsSetAside += records
+                report.versionsSetAside += versions
+                report.bytesSetAside += Int64(end - start)
+                try copy(segment, start..<end, to: unusedPath(asideDir + "/" + fileName + ".tail-at-\(offset)", fs: fs),
+                         fs: fs, what: "setting aside the tail of \(file)")
+            }
         }
         // 2. Move every later segment aside whole.
         let names: [String]
@@ -93,11 +99,13 @@ public enum Repair {
         for name in names {
             guard let n = WALFormat.segmentNumber(fileName: name), n > damagedNumber else { continue }
             let path = walDir + "/" + name
-            let content = try WALSegmentFile.readAll(fs: fs, path: path)
-            let (records, versions) = countRecords(content, from: WALFormat.segmentHeaderBytes)
-            report.recordsSetAside += records
-            report.versionsSetAside += versions
-            report.bytesSetAside += Int64(content.count)
+            do {
+                let segment = try WALSegmentReader(fs: fs, path: path, pieceBytes: pieceBytes)
+                let (records, versions) = try countRecords(segment, from: WALFormat.segmentHeaderBytes)
+                report.recordsSetAside += records
+                report.versionsSetAside += versions
+                report.bytesSetAside += Int64(segment.count)
+            }
             do { try fs.rename(path, to: asideDir + "/" + name) } catch { throw StoreError.io(error, while: "moving \(path) aside") }
             report.segmentsMoved += 1
         }
@@ -161,17 +169,26 @@ public enum Repair {
         }
         let fileName = String(torn.file.split(separator: "/").last ?? "")
         let path = unusedPath(asideDir + "/" + fileName + ".tail-at-\(torn.dataOffset)", fs: fs)
-        let tmp = path + ".tmp"
         let segment = try WALSegmentReader(fs: fs, path: torn.file)
         let start = Int(torn.dataOffset)
         let count = Int(torn.dataBytes)
         precondition(start + count <= segment.count, "torn tail data \(start)+\(count) runs past the \(segment.count) bytes of \(torn.file)")
+        try copy(segment, start..<(start + count), to: path, fs: fs, what: what)
+        return path
+    }
+
+    /// Copies bytes `range` of `segment` to `path`, a piece at a time, through a synced
+    /// temporary file renamed into place; the folder is synced, so the copy is durable
+    /// before the caller cuts the bytes from the WAL.
+    static func copy(_ segment: WALSegmentReader, _ range: Range<Int>, to path: String, fs: any FileSystem, what: String) throws(StoreError) {
+        let folder = String(path[..<(path.lastIndex(of: "/") ?? path.endIndex)])
+        let tmp = path + ".tmp"
         let fd: FileDescriptor
         do { fd = try fs.open(tmp, .createOrTruncate) } catch { throw StoreError.io(error, while: what) }
         var done = 0
-        while done < count {
+        while done < range.count {
             let piece: UnsafeRawBufferPointer
-            do { piece = try segment.bytes(at: start + done, count: min(segment.pieceBytes, count - done)) } catch {
+            do { piece = try segment.bytes(at: range.lowerBound + done, count: min(segment.pieceBytes, range.count - done)) } catch {
                 fs.close(fd)
                 throw error
             }
@@ -188,46 +205,41 @@ public enum Repair {
         fs.close(fd)
         do {
             try fs.rename(tmp, to: path)
-            try fs.syncDirectory(asideDir)
+            try fs.syncDirectory(folder)
         } catch { throw StoreError.io(error, while: what) }
-        return path
     }
 
-    /// Records and versions in `buf` from `start`: the damaged record there counts as one
-    /// record of unknown size; after it, every valid frame found.
-    static func countRecords(_ buf: [UInt8], from start: Int) -> (records: Int, versions: Int) {
-        buf.withUnsafeBytes { raw in
-            var records = 0
-            var versions = 0
-            var o = start
-            var first = true
-            while o + WALFormat.recordHeaderBytes <= raw.count {
-                switch WALSegmentScanner.checkFrame(raw, at: o) {
-                case .valid(let length):
-                    records += 1
-                    let payload = UnsafeRawBufferPointer(rebasing: raw[(o + 12)..<(o + 12 + length)])
-                    if payload.count >= 24 {
-                        versions += Int(UInt32(littleEndian: payload.loadUnaligned(fromByteOffset: 20, as: UInt32.self)))
-                    }
-                    o += WALFormat.recordHeaderBytes + length
-                    first = false
-                case .zero where !first:
-                    return (records, versions)
-                default:
-                    if first { records += 1; first = false }
-                    // Look for the next valid frame after the damage.
-                    var p = o + 1
-                    var found = false
-                    while p + WALFormat.recordHeaderBytes <= raw.count {
-                        if case .valid = WALSegmentScanner.checkFrame(raw, at: p) { found = true; break }
-                        p += 1
-                    }
-                    if !found { return (records, versions) }
-                    o = p
+    /// Records and versions in `segment` from `start`: the damaged record there counts as
+    /// one record of unknown size; after it, every valid frame found.
+    static func countRecords(_ segment: WALSegmentReader, from start: Int) throws(StoreError) -> (records: Int, versions: Int) {
+        let header = WALFormat.recordHeaderBytes
+        var records = 0
+        var versions = 0
+        var o = start
+        var first = true
+        while o + header <= segment.count {
+            switch try WALSegmentScanner.checkFrame(segment, at: o) {
+            case .valid(let length):
+                records += 1
+                // The batch payload's version count, a u32 at byte 20 (docs/format/wal.md).
+                if length >= 24 {
+                    versions += Int(UInt32(littleEndian: try segment.bytes(at: o + header + 20, count: 4).loadUnaligned(as: UInt32.self)))
                 }
+                o += header + length
+                first = false
+            case .zero where !first:
+                return (records, versions)
+            default:
+                if first {
+                    records += 1
+                    first = false
+                }
+                // Look for the next valid frame after the damage.
+                guard let next = try WALSegmentScanner.nextValidFrame(segment, after: o) else { return (records, versions) }
+                o = next
             }
-            return (records, versions)
         }
+        return (records, versions)
     }
 }
 

@@ -20,14 +20,4 @@ enum WALSegmentFile {
         }
         return (fd, Int(size))
     }
-
-    /// Reads a whole segment into memory: for `repair`, which copies a damaged tail aside.
-    /// Recovery reads through `WALSegmentReader` instead, a bounded piece at a time.
-    static func readAll(fs: any FileSystem, path: String) throws(StoreError) -> [UInt8] {
-        let (fd, size) = try open(fs: fs, path: path)
-        defer { fs.close(fd) }
-        do { return try fs.read(fd, count: size, at: 0) } catch {
-            throw StoreError.io(error, while: "reading WAL segment \(path)")
-        }
-    }
 }

@@ -72,18 +72,6 @@ enum WALSegmentScanner {
         return .valid(payloadBytes: frame.count - WALFormat.recordHeaderBytes)
     }
 
-    /// Checks the frame at `o` of a segment held whole in memory (`repair`): header sanity
-    /// first (cheap), then the checksum.
-    static func checkFrame(_ buf: UnsafeRawBufferPointer, at o: Int) -> Frame {
-        let head = UnsafeRawBufferPointer(rebasing: buf[o..<min(o + WALFormat.recordHeaderBytes, buf.count)])
-        switch checkHeader(head, at: o, segmentBytes: buf.count) {
-        case .record(let crc, let length):
-            return checkChecksum(UnsafeRawBufferPointer(rebasing: buf[o..<(o + WALFormat.recordHeaderBytes + length)]), crc: crc)
-        case .zero: return .zero
-        case .bad(let reason): return .bad(reason)
-        }
-    }
-
     /// Checks the frame at `o` of `segment`: header sanity first (cheap), then the
     /// checksum, reading the whole record only when its header passes.
     static func checkFrame(_ segment: WALSegmentReader, at o: Int) throws(StoreError) -> Frame {
@@ -100,6 +88,12 @@ enum WALSegmentScanner {
     /// follows) from damage in the middle of the log. Tries every offset whose type byte
     /// says batch, finding them a window at a time with `memchr`.
     static func validFrameExists(_ segment: WALSegmentReader, after o: Int) throws(StoreError) -> Bool {
+        try nextValidFrame(segment, after: o) != nil
+    }
+
+    /// The offset of the first valid record that starts after `o`, or nil: where `repair`
+    /// resumes counting what it sets aside after damage.
+    static func nextValidFrame(_ segment: WALSegmentReader, after o: Int) throws(StoreError) -> Int? {
         let n = segment.count
         let typeOffset = 8
         var p = o + 1
@@ -112,11 +106,11 @@ enum WALSegmentScanner {
                 continue
             }
             p += UnsafeRawPointer(found) - view.baseAddress! - typeOffset
-            if p + WALFormat.recordHeaderBytes > n { return false }
-            if case .valid = try checkFrame(segment, at: p) { return true }
+            if p + WALFormat.recordHeaderBytes > n { return nil }
+            if case .valid = try checkFrame(segment, at: p) { return p }
             p += 1
         }
-        return false
+        return nil
     }
 
     /// The offset of the first non-zero byte of `segment` at or after `start`, or its
