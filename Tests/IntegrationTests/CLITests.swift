@@ -232,4 +232,31 @@ import Testing
         #expect(r.status == 0)
         #expect(r.stdout.contains("seq 5"))
     }
+
+    /// A deleted MANIFEST: every command refuses and names `repair`, which rebuilds it
+    /// from the WAL, the blocks and the catalog; the store then reads as before.
+    @Test func aLostManifestIsRebuiltByRepair() throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        let data = dir.path + "/data"
+        let cli = CLIRunner(dataDir: data)
+        for i in 0..<10 { _ = try cli.run(["put", "sensors/a", "\(i)"]) }
+        var r = try cli.run(["compact"])
+        #expect(r.status == 0, "\(r.stderr)")
+        for i in 10..<12 { _ = try cli.run(["put", "sensors/a", "\(i)"]) }
+        try FileManager.default.removeItem(atPath: data + "/MANIFEST")
+
+        r = try cli.run(["get", "sensors/a"])
+        #expect(r.status != 0)
+        #expect(r.stderr.contains("kdelta-edge repair --data-dir"), "\(r.stderr)")
+        r = try cli.run(["repair"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("rebuilt the manifest"), "\(r.stdout)")
+        r = try cli.run(["log", "sensors/a", "--json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let versions = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [Any]
+        #expect(versions?.count == 12, "\(r.stdout)")
+        r = try cli.run(["verify"])
+        #expect(r.status == 0 && r.stdout.contains("verified 12 versions"), "\(r.stdout) \(r.stderr)")
+    }
 }

@@ -73,10 +73,25 @@ public struct Manifest: Sendable, Equatable {
         return body + Array("crc32c \(hex(CRC32C.checksum(body)))\n".utf8)
     }
 
+    /// Whether `bytes` begin like a manifest of a later format than this build reads
+    /// (`kdelta-manifest N`, N above 2): such a file is not damaged, and `repair` must not
+    /// replace it.
+    public static func isLaterFormat(_ bytes: [UInt8]) -> Bool {
+        let firstLine = bytes.prefix { $0 != UInt8(ascii: "\n") }
+        guard let text = String(validating: firstLine, as: UTF8.self), text.hasPrefix("kdelta-manifest "),
+              let version = Int(text.dropFirst("kdelta-manifest ".count)) else { return false }
+        return version > 2
+    }
+
+    /// What a damaged-manifest error ends with: what to do about it.
+    static func repairAdvice(path: String) -> String {
+        ". Run `kdelta-edge repair --data-dir \(parentDirectory(of: path))`: it sets the file aside and rebuilds the manifest from the series catalog, the block files and the WAL. Nothing was changed."
+    }
+
     /// Parses and checks a manifest; `path` names the file in errors.
     public static func decode(_ bytes: [UInt8], path: String) throws(StoreError) -> Manifest {
         func bad(_ why: String) -> StoreError {
-            StoreError(.corruptFile, "manifest \(path) is damaged: \(why). Restore it from a backup (`kdelta-edge repair` cannot rebuild a manifest yet); the block and WAL files are left untouched.", file: path)
+            StoreError(.corruptFile, "manifest \(path) is damaged: \(why)" + repairAdvice(path: path), file: path)
         }
         guard let text = String(validating: bytes, as: UTF8.self) else { throw bad("it is not UTF-8 text") }
         var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)

@@ -22,11 +22,15 @@ public struct RepairReport: Sendable, Equatable {
     public var segmentsMoved: Int
     /// Versions that remain.
     public var versionsKept: Int
+    /// The manifest rebuilt first, when it was missing or damaged.
+    public var manifestRebuild: ManifestRebuildReport? = nil
 }
 
-/// Sets the damaged tail of the WAL aside so the store opens again: the damaged record and
-/// everything after it are copied (the damaged segment's tail) or moved (later segments)
-/// into `repair/<time>/`, never deleted, and the damaged segment is cut before the damage.
+/// Makes a damaged store open again, moving what it sets aside into `repair/<time>/`, never
+/// deleting it: a missing or damaged manifest is rebuilt from the catalog, blocks and WAL
+/// (`ManifestRebuild`); then the damaged tail of the WAL (the damaged record and everything
+/// after it) is copied (the damaged segment's tail) or moved (later segments) aside, and the
+/// damaged segment is cut before the damage.
 public enum Repair {
     /// Folder of set-aside data inside the data directory.
     public static let directoryName = "repair"
@@ -41,14 +45,22 @@ public enum Repair {
     /// however large the segments are.
     static func run(directory: String, fileSystem fs: any FileSystem, clock: any WallClock, pieceBytes: Int) throws(StoreError) -> RepairReport {
         let manifestPath = directory + "/" + Manifest.fileName
-        guard fs.exists(manifestPath) else {
-            throw StoreError(.notFound, "no store in \(directory) (no \(Manifest.fileName)); check --data-dir")
+        guard fs.exists(manifestPath) || ManifestRebuild.storeFiles(fs: fs, directory: directory) != nil else {
+            throw StoreError(.notFound, "no store in \(directory) (no \(Manifest.fileName), no WAL segments, blocks or catalog); check --data-dir")
         }
         let lock = try DirectoryLock.acquire(directory: directory)
         defer { lock.release() }
-        let bytes: [UInt8]
-        do { bytes = try fs.readFile(manifestPath) } catch { throw StoreError.io(error, while: "reading \(manifestPath)") }
-        let manifest = try Manifest.decode(bytes, path: manifestPath)
+        var rebuilt: ManifestRebuildReport? = nil
+        let manifest: Manifest
+        do {
+            manifest = try readManifest(fs: fs, path: manifestPath)
+        } catch where error.code == .corruptFile || error.code == .notFound {
+            // The reason without the advice to run `repair`: this is it.
+            let advice = Manifest.repairAdvice(path: manifestPath)
+            let reason = error.message.hasSuffix(advice) ? String(error.message.dropLast(advice.count)) : error.message
+            rebuilt = try ManifestRebuild.run(fs: fs, directory: directory, reason: reason, clock: clock)
+            manifest = try readManifest(fs: fs, path: manifestPath)
+        }
 
         // Find the first damage by replaying into a scratch hot tier: the same checks as open.
         let hot = HotTier()
@@ -66,7 +78,7 @@ public enum Repair {
             damage = (file, offset, error.message)
         }
         guard let (file, offset, reason) = damage else {
-            return RepairReport(recordsSetAside: 0, versionsSetAside: 0, bytesSetAside: 0, segmentsMoved: 0, versionsKept: kept)
+            return RepairReport(recordsSetAside: 0, versionsSetAside: 0, bytesSetAside: 0, segmentsMoved: 0, versionsKept: kept, manifestRebuild: rebuilt)
         }
 
         let asideDir = try makeSetAsideDirectory(fs: fs, directory: directory, clock: clock)
@@ -75,7 +87,7 @@ public enum Repair {
         let fileName = String(file.split(separator: "/").last ?? "")
         var report = RepairReport(
             damagedFile: file, offset: offset, reason: reason, setAsideDirectory: asideDir,
-            recordsSetAside: 0, versionsSetAside: 0, bytesSetAside: 0, segmentsMoved: 0, versionsKept: kept)
+            recordsSetAside: 0, versionsSetAside: 0, bytesSetAside: 0, segmentsMoved: 0, versionsKept: kept, manifestRebuild: rebuilt)
 
         // 1. Copy the damaged segment's tail aside, up to its last non-zero byte (the rest
         // is preallocated zeros), and count what it held.
@@ -124,6 +136,19 @@ public enum Repair {
             try fs.syncDirectory(walDir)
         } catch { throw StoreError.io(error, while: "cutting \(file) at offset \(offset)") }
         return report
+    }
+
+    /// The manifest at `path`: `.notFound` when there is none, `.corruptFile` when it is
+    /// damaged (both rebuilt by `run`); a manifest of a later format is refused with its
+    /// own message, never rebuilt.
+    private static func readManifest(fs: any FileSystem, path: String) throws(StoreError) -> Manifest {
+        guard fs.exists(path) else { throw StoreError(.notFound, "\(path) is missing") }
+        let bytes: [UInt8]
+        do { bytes = try fs.readFile(path) } catch { throw StoreError.io(error, while: "reading \(path)") }
+        if Manifest.isLaterFormat(bytes) {
+            throw StoreError(.invalidArgument, "manifest \(path) has a later format than this kdelta-edge reads (\(String(decoding: bytes.prefix { $0 != 10 }, as: UTF8.self))): upgrade kdelta-edge; nothing was changed", file: path)
+        }
+        return try Manifest.decode(bytes, path: path)
     }
 
     /// Creates `repair/<time>/` in the data directory `directory` (or finds it, when

@@ -89,6 +89,26 @@ public final class Store: @unchecked Sendable {
         self.clock = HybridLogicalClock(last: hot.maxHLC)
     }
 
+    /// Throws unless `directory` holds a MANIFEST: `.notFound` when it holds no store at
+    /// all, `.corruptFile` (pointing at `repair`) when it holds store files that lost it.
+    /// Commands that must not create a store check this first.
+    public static func requireManifest(directory: String, fileSystem fs: any FileSystem = PosixFileSystem()) throws(StoreError) {
+        guard !fs.exists(directory + "/" + Manifest.fileName) else { return }
+        if let found = ManifestRebuild.storeFiles(fs: fs, directory: directory) {
+            throw lostManifest(directory: directory, found: found)
+        }
+        throw StoreError(.notFound, "no store in \(directory) (no \(Manifest.fileName)); write to it first, or check --data-dir")
+    }
+
+    /// A directory that holds store files but no manifest is a store that lost it:
+    /// creating a new one there would remove its blocks as unnamed.
+    private static func lostManifest(directory: String, found: String) -> StoreError {
+        StoreError(
+            .corruptFile,
+            "\(directory) has \(found) but no \(Manifest.fileName): run `kdelta-edge repair --data-dir \(directory)` to rebuild it from the series catalog, the block files and the WAL. Nothing was changed.",
+            file: directory + "/" + Manifest.fileName)
+    }
+
     /// Opens the store in `directory`, creating it if it does not exist (unless read-only),
     /// and recovers it: replays the WAL, keeps the data of a torn last record under
     /// `repair/` and cuts it off (a read-only open leaves it in place), and refuses damage
@@ -102,9 +122,7 @@ public final class Store: @unchecked Sendable {
         let walDir = directory + "/" + WALFormat.directoryName
         let manifestPath = directory + "/" + Manifest.fileName
         if options.readOnly {
-            guard fs.exists(manifestPath) else {
-                throw StoreError(.notFound, "no store in \(directory) (no \(Manifest.fileName)); write to it first, or check --data-dir")
-            }
+            try requireManifest(directory: directory, fileSystem: fs)
         } else {
             let existed = fs.exists(directory)
             do {
@@ -121,11 +139,8 @@ public final class Store: @unchecked Sendable {
             do { bytes = try fs.readFile(manifestPath) } catch { throw StoreError.io(error, while: "reading \(manifestPath)") }
             manifest = try Manifest.decode(bytes, path: manifestPath)
         } else {
-            if fs.exists(walDir), let names = try? fs.list(walDir), names.contains(where: { WALFormat.segmentNumber(fileName: $0) != nil }) {
-                throw StoreError(
-                    .corruptFile,
-                    "\(directory) has WAL segments but no \(Manifest.fileName): restore \(Manifest.fileName) from a backup (`kdelta-edge repair` cannot rebuild a manifest yet); nothing was changed",
-                    file: manifestPath)
+            if let found = ManifestRebuild.storeFiles(fs: fs, directory: directory) {
+                throw lostManifest(directory: directory, found: found)
             }
             manifest = Manifest(storeID: UInt64.random(in: 1...UInt64.max), walFirstSegment: 1, walFirstLSN: 1)
             do {
@@ -136,20 +151,8 @@ public final class Store: @unchecked Sendable {
         }
 
         let hot = HotTier()
-        let tiers = try TierRecovery.load(fs: fs, directory: directory, manifest: manifest, into: hot, removeOrphans: !options.readOnly)
-        let checkpoint = manifest.checkpointLSN
-        let replay = try WALReplay.run(fs: fs, dataDirectory: directory, manifest: manifest) { (batch, file, offset) throws(StoreError) in
-            // Records up to the checkpoint are in the blocks already.
-            if batch.firstLSN + UInt64(batch.entries.count) - 1 <= checkpoint { return }
-            try apply(batch, to: hot, file: file, offset: offset, directory: directory)
-        }
-        if replay.nextLSN <= checkpoint {
-            throw StoreError(
-                .corruptWAL,
-                "the WAL of \(directory) ends at LSN \(replay.nextLSN - 1), before the checkpoint at LSN \(checkpoint) the manifest records: WAL segments are missing. Restore them from a backup, or run `kdelta-edge repair --data-dir \(directory)`.",
-                file: directory + "/" + WALFormat.directoryName)
-        }
-        hot.restoreLastLSN(checkpoint)
+        let (tiers, replay) = try load(fs: fs, directory: directory, manifest: manifest, into: hot, removeOrphans: !options.readOnly)
+        hot.restoreLastLSN(manifest.checkpointLSN)
         for s in hot.series { s.cacheLatest() }
         var writer: WALWriter? = nil
         var tornTail = replay.tornTail
@@ -180,6 +183,28 @@ public final class Store: @unchecked Sendable {
             }
         }
         return store
+    }
+
+    /// Loads the catalog and blocks `manifest` names into `hot` (`TierRecovery`), then
+    /// replays the WAL after its checkpoint on top: what opening does, and what `repair`
+    /// checks a rebuilt manifest with before it writes it (`ManifestRebuild`).
+    static func load(
+        fs: any FileSystem, directory: String, manifest: Manifest, into hot: HotTier, removeOrphans: Bool
+    ) throws(StoreError) -> (tiers: TierRecovery.Result, replay: WALReplayResult) {
+        let tiers = try TierRecovery.load(fs: fs, directory: directory, manifest: manifest, into: hot, removeOrphans: removeOrphans)
+        let checkpoint = manifest.checkpointLSN
+        let replay = try WALReplay.run(fs: fs, dataDirectory: directory, manifest: manifest) { (batch, file, offset) throws(StoreError) in
+            // Records up to the checkpoint are in the blocks already.
+            if batch.firstLSN + UInt64(batch.entries.count) - 1 <= checkpoint { return }
+            try apply(batch, to: hot, file: file, offset: offset, directory: directory)
+        }
+        if replay.nextLSN <= checkpoint {
+            throw StoreError(
+                .corruptWAL,
+                "the WAL of \(directory) ends at LSN \(replay.nextLSN - 1), before the checkpoint at LSN \(checkpoint) the manifest records: WAL segments are missing. Restore them from a backup, or run `kdelta-edge repair --data-dir \(directory)`.",
+                file: directory + "/" + WALFormat.directoryName)
+        }
+        return (tiers, replay)
     }
 
     private static func checkOptions(_ o: StoreOptions) throws(StoreError) {

@@ -61,24 +61,22 @@ enum TierRecovery {
         for (id, var chunks) in chunksBySeries.enumerated() {
             let s = hot.series[id]
             let entry = catalog.entries[id]
-            chunks.sort { $0.entry.firstSeq < $1.entry.firstSeq }
             // Chunks that retention has since dropped whole may still sit in a live block
-            // beside other series' chunks; they are skipped. The rest must cover firstSeq
-            // ..< nextSeq without gaps or overlaps; the first may start before firstSeq
-            // (its older versions are dropped but not yet compacted away).
+            // beside other series' chunks; they are skipped (`SeqCover`).
             chunks.removeAll { $0.entry.lastSeq < entry.firstSeq }
-            var expected = min(entry.firstSeq, chunks.first?.entry.firstSeq ?? entry.firstSeq)
-            for c in chunks {
-                let e = c.entry
-                result.versions += Int(e.firstSeq + UInt64(e.count) - max(e.firstSeq, entry.firstSeq))
-                guard e.firstSeq == expected else {
-                    throw StoreError(.corruptFile, "series \(s.key): block \(c.block.path) holds seq \(e.firstSeq)...\(e.lastSeq) where seq \(expected) was next; blocks are missing or overlap. Restore the data directory from a backup.", file: c.block.path, offset: e.offset)
-                }
-                expected = e.firstSeq + UInt64(e.count)
-                s.attach(c)
-            }
-            guard expected == entry.nextSeq else {
+            chunks.sort { $0.entry.firstSeq < $1.entry.firstSeq }
+            switch SeqCover.problem(chunks.map(\.entry), firstSeq: entry.firstSeq, nextSeq: entry.nextSeq) {
+            case .gap(let i, let expected):
+                let c = chunks[i]
+                throw StoreError(.corruptFile, "series \(s.key): block \(c.block.path) holds seq \(c.entry.firstSeq)...\(c.entry.lastSeq) where seq \(expected) was next; blocks are missing or overlap. Restore the data directory from a backup.", file: c.block.path, offset: c.entry.offset)
+            case .short(let expected):
                 throw StoreError(.corruptFile, "series \(s.key): its blocks end before seq \(expected), the catalog says \(entry.nextSeq); a block file is missing. Restore the data directory from a backup.", file: catalogPath)
+            case nil:
+                break
+            }
+            for c in chunks {
+                result.versions += Int(c.entry.firstSeq + UInt64(c.entry.count) - max(c.entry.firstSeq, entry.firstSeq))
+                s.attach(c)
             }
             if let last = chunks.last {
                 // A damaged chunk does not stop the store from opening: its versions fail

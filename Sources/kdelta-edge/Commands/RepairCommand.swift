@@ -6,7 +6,7 @@ import KDeltaStorage
 struct RepairCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "repair",
-        abstract: "Set a damaged WAL tail aside (moved under DATA_DIR/repair/, never deleted) so the store opens again.")
+        abstract: "Rebuild a missing or damaged manifest and set a damaged WAL tail aside (moved under DATA_DIR/repair/, never deleted) so the store opens again.")
 
     @OptionGroup var location: StoreLocation
 
@@ -25,15 +25,42 @@ struct RepairCommand: ParsableCommand {
                 ("bytesSetAside", .int(report.bytesSetAside)),
                 ("segmentsMoved", .int(Int64(report.segmentsMoved))),
                 ("versionsKept", .int(Int64(report.versionsKept))),
+                ("manifestRebuilt", report.manifestRebuild.map(Self.json) ?? .null),
             ]).canonicalText)
             return
         }
+        if let m = report.manifestRebuild { Self.describe(m) }
         guard let file = report.damagedFile else {
+            if report.manifestRebuild != nil {
+                print("the WAL is intact (\(report.versionsKept) versions in it); the store opens again")
+                return
+            }
             print("nothing to repair: the WAL of \(location.directory) is intact (\(report.versionsKept) versions)")
             return
         }
         print("damage in \(file) at offset \(report.offset!): \(report.reason!)")
         print("set aside \(report.recordsSetAside) WAL records (\(report.versionsSetAside) readings that were still readable, \(report.bytesSetAside) bytes, \(report.segmentsMoved) whole segments) in \(report.setAsideDirectory!)")
         print("kept \(report.versionsKept) versions; the store opens again")
+    }
+
+    static func json(_ m: ManifestRebuildReport) -> JSONValue {
+        .object([
+            ("reason", .string(m.reason)),
+            ("damagedManifestMovedTo", m.setAsidePath.map { .string($0) } ?? .null),
+            ("setAsideDirectory", .string(m.setAsideDirectory)),
+            ("catalogGeneration", .int(Int64(m.catalogGeneration))),
+            ("blocks", .array(m.blocks.map { .int(Int64($0)) })),
+            ("walFirstSegment", .int(Int64(m.walFirstSegment))),
+            ("walFirstLSN", .int(Int64(m.walFirstLSN))),
+            ("checkpointLSN", .int(Int64(m.checkpointLSN))),
+            ("leftOut", .array(m.leftOut.map { .object([("path", .string($0.path)), ("reason", .string($0.reason))]) })),
+        ])
+    }
+
+    static func describe(_ m: ManifestRebuildReport) {
+        print("rebuilt the manifest: \(m.reason)")
+        if let moved = m.setAsidePath { print("  the damaged manifest is kept at \(moved)") }
+        print("  catalog generation \(m.catalogGeneration), \(m.blocks.count) block files, WAL from segment \(m.walFirstSegment) (LSN \(m.walFirstLSN)), checkpoint at LSN \(m.checkpointLSN)")
+        for f in m.leftOut { print("  left out and moved to \(m.setAsideDirectory): \(f.path): \(f.reason)") }
     }
 }

@@ -39,9 +39,7 @@ extension StoreLocation {
     /// the reading commands' message and exit code, instead of creating an empty one
     /// there (a mistyped --data-dir would otherwise "succeed").
     func openExistingForWriting(_ write: WriteOptions) throws -> Store {
-        guard PosixFileSystem().exists(directory + "/" + Manifest.fileName) else {
-            throw failure(StoreError(.notFound, "no store in \(directory) (no \(Manifest.fileName)); write to it first, or check --data-dir"))
-        }
+        do { try Store.requireManifest(directory: directory) } catch { throw failure(error) }
         return try openForWriting(write)
     }
 }
