@@ -178,6 +178,35 @@ import Testing
         try reopened.close()
     }
 
+    /// A checkpoint cut short after its manifest landed leaves the WAL segments it made
+    /// unnecessary: the next open removes them, so they do not take SD-card space forever.
+    @Test func walSegmentsBeforeTheManifestsFirstAreRemovedAtOpen() throws {
+        let dir = TemporaryDirectory("tiers-stale-wal")
+        defer { dir.remove() }
+        let keys = RandomReadings.keys(2)
+        let fs = PosixFileSystem()
+        let walDir = dir.path + "/wal"
+        let store = try TestStore.open(directory: dir.path, options: Self.options())
+        let written = try StoreRoundTripTests.writeRandom(store, seed: 37, batches: 300, keys: keys)
+        let segments = try fs.list(walDir).filter { WALFormat.segmentNumber(fileName: $0) != nil }.sorted()
+        try #require(segments.count >= 3, "the test needs several segments: \(segments)")
+        let kept = try segments.dropLast().map { ($0, try fs.readFile(walDir + "/" + $0)) }
+        try store.cut()
+        try store.close()
+        // As if the checkpoint had stopped before removing them.
+        for (name, bytes) in kept where !fs.exists(walDir + "/" + name) {
+            let fd = try fs.open(walDir + "/" + name, .createNew)
+            try fs.write(fd, bytes, at: 0)
+            fs.close(fd)
+        }
+        let reopened = try TestStore.open(directory: dir.path, options: Self.options())
+        #expect(Set(reopened.recovery.orphansRemoved) == Set(kept.map { walDir + "/" + $0.0 }))
+        #expect(try fs.list(walDir).filter { WALFormat.segmentNumber(fileName: $0) != nil }.count == 1)
+        #expect(keys.map { reopened.versionCount($0) }.reduce(0, +) == written.count)
+        #expect(reopened.verify().isIntact)
+        try reopened.close()
+    }
+
     @Test func aDamagedBlockIsReportedByNameNeverReadAsData() throws {
         let dir = TemporaryDirectory("tiers-damage")
         defer { dir.remove() }

@@ -113,6 +113,21 @@ enum TierRecovery {
         if removedBlock {
             do { try fs.syncDirectory(blocksDir) } catch { throw StoreError.io(error, while: "syncing \(blocksDir)") }
         }
+        // WAL segments before the manifest's first one: a checkpoint was cut short after its
+        // manifest landed and before it removed them; every version in them is in blocks.
+        let walDir = directory + "/" + WALFormat.directoryName
+        if fs.exists(walDir) {
+            let walNames: [String]
+            do { walNames = try fs.list(walDir) } catch { throw StoreError.io(error, while: "listing \(walDir)") }
+            let stale = walNames.filter { (WALFormat.segmentNumber(fileName: $0) ?? .max) < manifest.walFirstSegment }
+            for name in stale {
+                do { try fs.remove(walDir + "/" + name) } catch { throw StoreError.io(error, while: "removing the checkpointed WAL segment \(walDir)/\(name)") }
+                result.orphansRemoved.append(walDir + "/" + name)
+            }
+            if !stale.isEmpty {
+                do { try fs.syncDirectory(walDir) } catch { throw StoreError.io(error, while: "syncing \(walDir)") }
+            }
+        }
         let names: [String]
         do { names = try fs.list(directory) } catch { throw StoreError.io(error, while: "listing \(directory)") }
         var removedCatalog = false
