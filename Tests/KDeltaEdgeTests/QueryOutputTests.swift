@@ -24,7 +24,7 @@ import Testing
             sensors/greenhouse/temp1  2024-05-01T12:00:00.000Z  21.5
             sensors/küche/temp        2024-05-01T12:01:00.000Z  42i
             door/front                2024-05-01T12:01:01.500Z  open, wide
-            door/front                2024-05-01T12:01:02.000Z  42
+            door/front                2024-05-01T12:01:02.000Z  "42"
             x                         2024-05-01T12:01:03.000Z  NaN
             x                         2024-05-01T12:01:04.000Z  {"a":"q\\"","b":1}
 

@@ -195,4 +195,21 @@ import Testing
             return sign + "0" + mantissa + point + "e" + String(Int.random(in: -40...40, using: &rng))
         }
     }
+
+    /// A string is shown the way `put` takes it back: bare when its text reads as that
+    /// string, JSON-quoted when it would read as a number, an int, a bool, a document or
+    /// nothing, so "42" never looks like the number 42.
+    @Test func aStringIsShownQuotedOnlyWhenItsTextWouldReadAsSomethingElse() throws {
+        for text in ["open", "-text", "21.5 C", "t", "True", "a\"b"] {
+            #expect(Value.string(text).description == text)
+        }
+        let quoted: [(String, String)] = [("42", #""42""#), ("true", #""true""#), ("7i", #""7i""#), ("NaN", #""NaN""#),
+                                          ("", #""""#), ("{}", #""{}""#), (#""x""#, #""\"x\"""#)]
+        for (text, shown) in quoted {
+            #expect(Value.string(text).description == shown)
+        }
+        for value: Value in [.string("42"), .string(""), .string("open"), .string(#""q""#), .double(42), .int(42), .bool(true)] {
+            #expect(try Value.parse(text: value.description) == value, "\(value.description) reads back")
+        }
+    }
 }

@@ -23,7 +23,7 @@ enum QueryOutput {
         case .csv:
             return csv(
                 header: ["key", "time", "value"],
-                rows.map { [$0.key.rawValue, RFC3339.format(ms: $0.timeMs), csvValueText($0.value)] })
+                rows.map { [$0.key.rawValue, RFC3339.format(ms: $0.timeMs), $0.value.description] })
         case .json:
             return jsonLines(rows.map { row in
                 .object([
@@ -104,15 +104,6 @@ enum QueryOutput {
     static func jsonLines(_ elements: [JSONValue]) -> String {
         if elements.isEmpty { return "[]\n" }
         return "[\n" + elements.map(\.canonicalText).joined(separator: ",\n") + "\n]\n"
-    }
-
-    /// A value as `put --batch` reads it back: `Value.description`, except a string whose
-    /// text would read as another type (`42`, `true`, `{}`) or not at all (empty), which
-    /// is written JSON-quoted (`"42"`).
-    static func csvValueText(_ value: Value) -> String {
-        guard case .string(let s) = value else { return value.description }
-        if let parsed = try? Value.parse(text: s), parsed == value { return s }
-        return JSONValue.string(s).canonicalText
     }
 
     /// An aggregate in JSON: counts as integers, other finite values as numbers,
