@@ -22,6 +22,8 @@ public struct RecoveryReport: Sendable {
     public var orphansRemoved: [String] = []
     /// Damaged block chunks met while opening (their versions cannot be read).
     public var damagedChunks: [String] = []
+    /// WAL damage passed over because it held only checkpointed versions, one line each.
+    public var walDamageSkipped: [String] = []
 
     /// One line per finding, for logs and `kdelta-edge` output; empty when clean.
     public var findings: [String] {
@@ -31,6 +33,7 @@ public struct RecoveryReport: Sendable {
             out.append("removed WAL segment \(s), whose creation was interrupted (it held no records)")
         }
         out.append(contentsOf: damagedChunks)
+        out.append(contentsOf: walDamageSkipped)
         for o in orphansRemoved {
             out.append("removed \(o), left by a cut or compaction that was interrupted before its checkpoint (its data is still in the WAL or the older blocks)")
         }

@@ -24,6 +24,9 @@ public struct RepairReport: Sendable, Equatable {
     public var versionsKept: Int
     /// The manifest rebuilt first, when it was missing or damaged.
     public var manifestRebuild: ManifestRebuildReport? = nil
+    /// WAL damage left in place because it held only checkpointed versions (opening
+    /// passes over it), one line each.
+    public var walDamageSkipped: [String] = []
 }
 
 /// Makes a damaged store open again, moving what it sets aside into `repair/<time>/`, never
@@ -66,11 +69,13 @@ public enum Repair {
         let hot = HotTier()
         var damage: (file: String, offset: Int64, reason: String)? = nil
         var kept = 0
+        var skipped: [String] = []
         do {
             let replay = try WALReplay.run(fs: fs, dataDirectory: directory, manifest: manifest) { (batch, _, _) throws(StoreError) in
                 for (id, key) in batch.newKeys where Int(id) == hot.series.count { hot.addSeries(Series(id: id, key: key)) }
                 kept += batch.entries.count
             }
+            skipped = replay.damageSkipped
             if let torn = replay.tornTail { damage = (torn.file, torn.offset, torn.reason) }
             if damage == nil, let incomplete = replay.incompleteSegment { damage = (incomplete, 0, "incomplete segment") }
         } catch where error.code == .corruptWAL {
@@ -78,7 +83,9 @@ public enum Repair {
             damage = (file, offset, error.message)
         }
         guard let (file, offset, reason) = damage else {
-            return RepairReport(recordsSetAside: 0, versionsSetAside: 0, bytesSetAside: 0, segmentsMoved: 0, versionsKept: kept, manifestRebuild: rebuilt)
+            return RepairReport(
+                recordsSetAside: 0, versionsSetAside: 0, bytesSetAside: 0, segmentsMoved: 0, versionsKept: kept, manifestRebuild: rebuilt,
+                walDamageSkipped: skipped)
         }
 
         let asideDir = try makeSetAsideDirectory(fs: fs, directory: directory, clock: clock)
@@ -87,7 +94,8 @@ public enum Repair {
         let fileName = String(file.split(separator: "/").last ?? "")
         var report = RepairReport(
             damagedFile: file, offset: offset, reason: reason, setAsideDirectory: asideDir,
-            recordsSetAside: 0, versionsSetAside: 0, bytesSetAside: 0, segmentsMoved: 0, versionsKept: kept, manifestRebuild: rebuilt)
+            recordsSetAside: 0, versionsSetAside: 0, bytesSetAside: 0, segmentsMoved: 0, versionsKept: kept, manifestRebuild: rebuilt,
+            walDamageSkipped: skipped)
 
         // 1. Copy the damaged segment's tail aside, up to its last non-zero byte (the rest
         // is preallocated zeros), and count what it held.

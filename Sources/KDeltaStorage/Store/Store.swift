@@ -172,6 +172,7 @@ public final class Store: @unchecked Sendable {
         report.blockVersions = tiers.versions
         report.orphansRemoved = tiers.orphansRemoved
         report.damagedChunks = tiers.damaged
+        report.walDamageSkipped = replay.damageSkipped
         let store = Store(directory: directory, options: options, fs: fs, lock: lock, manifest: manifest, hot: hot,
                           writer: writer, nextLSN: replay.nextLSN, recovery: report)
         store.catalogSeriesCount = tiers.catalogSeries

@@ -17,6 +17,9 @@ struct WALReplayResult {
     /// Records and versions replayed.
     var records = 0
     var versions = 0
+    /// Damage passed over because every version it can hold is at or before the
+    /// checkpoint (`CheckpointedDamage`), one line each.
+    var damageSkipped: [String] = []
 }
 
 /// Replays the live WAL segments in order (docs/format/wal.md, "Recovery").
@@ -39,6 +42,9 @@ enum WALReplay {
             .filter { $0 >= manifest.walFirstSegment }.sorted()
         var result = WALReplayResult(nextLSN: manifest.walFirstLSN)
         var expectedNumber = manifest.walFirstSegment
+        let checkpointed = CheckpointedDamage(checkpointLSN: manifest.checkpointLSN)
+        // Damage that ends a segment other than the last, decided by the next one's header.
+        var pendingDamage: (path: String, offset: Int, reason: String, error: StoreError)? = nil
 
         func corrupt(_ path: String, _ offset: Int, _ why: String) -> StoreError {
             StoreError(
@@ -82,21 +88,38 @@ enum WALReplay {
             if header.segmentNumber != number {
                 throw corrupt(path, 24, "the header says segment \(header.segmentNumber)")
             }
+            if let damage = pendingDamage {
+                // The previous segment ended in damage: this one's first LSN says what it held.
+                guard checkpointed.covers(resumingAt: header.firstLSN, after: result.nextLSN) else { throw damage.error }
+                result.damageSkipped.append(checkpointed.finding(damage.path, damage.offset, damage.reason, resumingAt: header.firstLSN))
+                result.nextLSN = header.firstLSN
+                pendingDamage = nil
+            }
             if header.firstLSN != result.nextLSN {
                 throw corrupt(path, 32, "the segment starts at LSN \(header.firstLSN), expected \(result.nextLSN): a segment is missing or out of place")
             }
-            let end = try WALSegmentScanner.scan(segment, from: WALFormat.segmentHeaderBytes) { (offset, payload) throws(StoreError) in
-                let batch: WALBatch
-                do { batch = try WALBatchDecoder.decode(payload) } catch {
-                    throw corrupt(path, offset, "record content: \(error)")
+            var end: WALScanEnd
+            var from = WALFormat.segmentHeaderBytes
+            while true {
+                end = try WALSegmentScanner.scan(segment, from: from) { (offset, payload) throws(StoreError) in
+                    let batch: WALBatch
+                    do { batch = try WALBatchDecoder.decode(payload) } catch {
+                        throw corrupt(path, offset, "record content: \(error)")
+                    }
+                    if batch.firstLSN != result.nextLSN {
+                        throw corrupt(path, offset, "record starts at LSN \(batch.firstLSN), expected \(result.nextLSN)")
+                    }
+                    try apply(batch, path, offset)
+                    result.nextLSN += UInt64(batch.entries.count)
+                    result.records += 1
+                    result.versions += batch.entries.count
                 }
-                if batch.firstLSN != result.nextLSN {
-                    throw corrupt(path, offset, "record starts at LSN \(batch.firstLSN), expected \(result.nextLSN)")
-                }
-                try apply(batch, path, offset)
-                result.nextLSN += UInt64(batch.entries.count)
-                result.records += 1
-                result.versions += batch.entries.count
+                // Damage whose versions are all in blocks already is passed over.
+                guard case .corrupt(let offset, let reason) = end,
+                      let resume = try checkpointed.resumption(segment, after: offset, nextLSN: result.nextLSN) else { break }
+                result.damageSkipped.append(checkpointed.finding(path, offset, reason, resumingAt: resume.firstLSN))
+                result.nextLSN = resume.firstLSN
+                from = resume.offset
             }
             result.segments.append(number)
             result.segmentFirstLSNs.append(segmentFirstLSN)
@@ -105,17 +128,25 @@ enum WALReplay {
                 result.endOffset = Int64(offset)
             case .torn(let offset, let reason, let sign, let data):
                 guard isLast else {
-                    throw corrupt(path, offset, "\(reason), and later segments exist")
+                    pendingDamage = (path, offset, reason, corrupt(path, offset, "\(reason), and later segments exist"))
+                    expectedNumber += 1
+                    continue segments
                 }
                 result.tornTail = TornTail(
                     file: path, offset: Int64(offset), bytes: Int64(segment.count - offset), reason: reason, sign: sign,
                     dataOffset: Int64(data.lowerBound), dataBytes: Int64(data.count))
                 result.endOffset = Int64(offset)
             case .corrupt(let offset, let reason):
+                guard isLast else {
+                    pendingDamage = (path, offset, reason, corrupt(path, offset, reason))
+                    expectedNumber += 1
+                    continue segments
+                }
                 throw corrupt(path, offset, reason)
             }
             expectedNumber += 1
         }
+        if let damage = pendingDamage { throw damage.error }
         return result
     }
 }

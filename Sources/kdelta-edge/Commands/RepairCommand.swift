@@ -26,11 +26,17 @@ struct RepairCommand: ParsableCommand {
                 ("segmentsMoved", .int(Int64(report.segmentsMoved))),
                 ("versionsKept", .int(Int64(report.versionsKept))),
                 ("manifestRebuilt", report.manifestRebuild.map(Self.json) ?? .null),
+                ("walDamageSkipped", .array(report.walDamageSkipped.map { .string($0) })),
             ]).canonicalText)
             return
         }
         if let m = report.manifestRebuild { Self.describe(m) }
+        for line in report.walDamageSkipped { print(line) }
         guard let file = report.damagedFile else {
+            if !report.walDamageSkipped.isEmpty {
+                print("nothing to set aside: the damage held only versions already in block files (\(report.versionsKept) versions in the WAL); the store opens")
+                return
+            }
             if report.manifestRebuild != nil {
                 print("the WAL is intact (\(report.versionsKept) versions in it); the store opens again")
                 return

@@ -1,0 +1,131 @@
+import Foundation
+import KDeltaModel
+import KDeltaStorage
+import KDeltaStorageTestSupport
+import Testing
+
+/// Damage in WAL records whose versions are already in block files (at or before the
+/// checkpoint) is passed over and reported, never refused: a flipped bit in old records of
+/// the first live segment must neither stop the store nor make `repair` set aside the good
+/// records after it. Damage that may hold a later version is still refused.
+@Suite struct CheckpointedWALDamageTests {
+    /// 30 records (LSNs 1...30) cut into a block (checkpoint 30), then 10 more in the
+    /// same segment; returns what was acknowledged and the segment's path.
+    static func storeWithACheckpointMidSegment(_ dir: String) throws -> (AcknowledgedWrites, String) {
+        var acked = try RecoveryTests.writeRecords(dir, count: 30)
+        let store = try TestStore.open(directory: dir)
+        try store.cut()
+        let key = try Key("rec/k")
+        for i in 0..<10 {
+            let r = Reading(key: key, value: .double(2000 + Double(i)), sourceTimeMs: 2_000_000 + Int64(i))
+            acked.record([r], try store.putBatch([r]))
+        }
+        try store.close()
+        return (acked, try #require(WALSurgery.segments(dir).last))
+    }
+
+    /// Flips a payload bit of frame `index` of `segment`; returns the frame's offset.
+    static func damage(_ segment: String, frame index: Int) throws -> Int {
+        var bytes = WALSurgery.read(segment)
+        let frames = WALSurgery.frames(bytes)
+        let frame = frames[index]
+        bytes[frame.offset + 12 + frame.length / 2] ^= 0x40
+        WALSurgery.overwrite(segment, bytes)
+        return frame.offset
+    }
+
+    /// LSN 10 (well before the checkpoint) and LSN 30 (the checkpoint itself: the next
+    /// record starts at checkpoint + 1).
+    @Test(arguments: [9, 29])
+    func damageBeforeTheCheckpointIsPassedOverAndNothingIsLost(frame: Int) throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        let (acked, segment) = try Self.storeWithACheckpointMidSegment(dir.path)
+        #expect(WALSurgery.frames(WALSurgery.read(segment)).count == 40)
+        let offset = try Self.damage(segment, frame: frame)
+
+        var readOnly = StoreOptions()
+        readOnly.readOnly = true
+        for options in [readOnly, StoreOptions()] {
+            let store = try TestStore.open(directory: dir.path, options: options)
+            _ = try acked.expectPresent(in: store, "readOnly \(options.readOnly)")
+            #expect(store.verify().isIntact)
+            #expect(store.recovery.walDamageSkipped.count == 1)
+            let finding = store.recovery.findings.joined(separator: "\n")
+            #expect(finding.contains("\(segment) at offset \(offset)") && finding.contains("nothing was lost"), "\(finding)")
+            try store.close()
+        }
+        let report = try TestStore.repair(directory: dir.path)
+        #expect(report.damagedFile == nil && report.recordsSetAside == 0)
+        #expect(report.walDamageSkipped.count == 1)
+        #expect(!FileManager.default.fileExists(atPath: dir.path + "/repair"), "nothing was set aside")
+
+        // Writing goes on after the damage, and the next checkpoint keeps everything.
+        let store = try TestStore.open(directory: dir.path)
+        let receipt = try store.put(try Key("rec/k"), .int(7))
+        #expect(receipt.firstLSN == 41)
+        try store.cut()
+        try store.close()
+        let reopened = try TestStore.open(directory: dir.path)
+        #expect(reopened.versionCount(try Key("rec/k")) == 41)
+        #expect(reopened.verify().isIntact)
+        try reopened.close()
+    }
+
+    /// LSN 31, the first after the checkpoint: its versions are only in the WAL.
+    @Test func damageAfterTheCheckpointIsStillRefused() throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        let (_, segment) = try Self.storeWithACheckpointMidSegment(dir.path)
+        let offset = try Self.damage(segment, frame: 30)
+        do {
+            let store = try TestStore.open(directory: dir.path)
+            try store.close()
+            Issue.record("damage after the checkpoint was passed over")
+        } catch {
+            #expect(error.code == .corruptWAL)
+            #expect(error.offset == Int64(offset))
+        }
+        let report = try TestStore.repair(directory: dir.path)
+        #expect(report.damagedFile == segment && report.offset == Int64(offset))
+        #expect(report.versionsSetAside == 9)
+    }
+
+    /// A cut of everything, then a batch that did not fit the segment: the old segment
+    /// holds only checkpointed records, and damage at its end is decided by the next
+    /// segment's first LSN.
+    @Test func damageEndingASegmentOfCheckpointedRecordsIsPassedOver() throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        var options = StoreOptions()
+        options.walSegmentBytes = 64 * 1024
+        let key = try Key("rec/roll")
+        var acked = AcknowledgedWrites()
+        let store = try TestStore.open(directory: dir.path, options: options)
+        // Batches until the next one would not fit the first segment, then a cut of all.
+        var n = 0
+        while true {
+            let batch = (0..<100).map { Reading(key: key, value: .int(Int64(n * 100 + $0))) }
+            acked.record(batch, try store.putBatch(batch))
+            n += 1
+            let first = try #require(WALSurgery.segments(dir.path).first)
+            let last = try #require(WALSurgery.frames(WALSurgery.read(first)).last)
+            if options.walSegmentBytes - last.end < 2 * (last.length + 12) { break }
+        }
+        try store.cut()
+        let big = (0..<1000).map { Reading(key: key, value: .int(Int64(-$0))) }
+        acked.record(big, try store.putBatch(big))
+        try store.close()
+        let segments = WALSurgery.segments(dir.path)
+        try #require(segments.count == 2, "\(segments)")
+        let frames = WALSurgery.frames(WALSurgery.read(segments[0]))
+        let offset = try Self.damage(segments[0], frame: frames.count - 1)
+
+        let reopened = try TestStore.open(directory: dir.path, options: options)
+        _ = try acked.expectPresent(in: reopened, "after damage at the end of a checkpointed segment")
+        #expect(reopened.recovery.walDamageSkipped.count == 1)
+        #expect(reopened.recovery.findings.joined().contains("\(segments[0]) at offset \(offset)"))
+        #expect(reopened.verify().isIntact)
+        try reopened.close()
+    }
+}
