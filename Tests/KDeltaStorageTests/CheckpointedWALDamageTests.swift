@@ -128,4 +128,62 @@ import Testing
         #expect(reopened.verify().isIntact)
         try reopened.close()
     }
+
+    /// After `compact` the last record is the checkpoint's; damage there leaves nothing
+    /// after it to show what it held, so it is refused, and `repair` sets it aside. What is
+    /// left then ends before the checkpoint: `repair` starts the WAL afresh after it.
+    @Test func aDamagedLastRecordAtTheCheckpointIsSetAsideAndTheWALStartsAfresh() throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        let acked = try RecoveryTests.writeRecords(dir.path, count: 30)
+        let store = try TestStore.open(directory: dir.path)
+        try store.cut()
+        try store.close()
+        let segment = try #require(WALSurgery.segments(dir.path).last)
+        let offset = try Self.damage(segment, frame: 29)
+        #expect(throws: StoreError.self) { try TestStore.open(directory: dir.path) }
+
+        let report = try TestStore.repair(directory: dir.path)
+        #expect(report.damagedFile == segment && report.offset == Int64(offset))
+        #expect(report.walEndedAtLSN == 29)
+        #expect(report.walRestartSegment == 2)
+        try Self.expectAllKeptAndWritingGoesOn(dir.path, acked, oldSegment: segment)
+    }
+
+    /// The same when the WAL segments are gone altogether (deleted by hand): the blocks hold
+    /// everything up to the checkpoint.
+    @Test func aWALLostAfterACheckpointStartsAfreshWithRepair() throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        let acked = try RecoveryTests.writeRecords(dir.path, count: 30)
+        let store = try TestStore.open(directory: dir.path)
+        try store.cut()
+        try store.close()
+        let segment = try #require(WALSurgery.segments(dir.path).last)
+        try FileManager.default.removeItem(atPath: segment)
+        let refusal = TestStore.refusal { _ = try TestStore.open(directory: dir.path) }
+        #expect(refusal?.message.contains("before the checkpoint") == true, "\(refusal?.message ?? "accepted")")
+
+        let report = try TestStore.repair(directory: dir.path)
+        #expect(report.damagedFile == nil)
+        #expect(report.walEndedAtLSN == 0)
+        #expect(report.walRestartSegment == 2)
+        try Self.expectAllKeptAndWritingGoesOn(dir.path, acked, oldSegment: segment)
+    }
+
+    /// Every acknowledged version reads back, the next write gets the LSN after them, the
+    /// old segment is gone, and all of it survives a reopen.
+    static func expectAllKeptAndWritingGoesOn(_ dir: String, _ acked: AcknowledgedWrites, oldSegment: String) throws {
+        let store = try TestStore.open(directory: dir)
+        _ = try acked.expectPresent(in: store, "after repair")
+        #expect(!FileManager.default.fileExists(atPath: oldSegment))
+        #expect(try store.put(try Key("rec/k"), .int(1)).firstLSN == UInt64(acked.count) + 1)
+        try store.close()
+        let reopened = try TestStore.open(directory: dir)
+        #expect(reopened.versionCount(try Key("rec/k")) == acked.count + 1)
+        #expect(reopened.verify().isIntact)
+        #expect(reopened.recovery.findings.isEmpty, "\(reopened.recovery.findings)")
+        try reopened.close()
+        #expect(try TestStore.repair(directory: dir).walEndedAtLSN == nil, "nothing left to repair")
+    }
 }

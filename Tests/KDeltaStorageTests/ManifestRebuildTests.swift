@@ -15,13 +15,6 @@ import Testing
 
     /// A store that went through cuts, a retention pass with downsampling, a compaction
     /// and more writes after the last checkpoint (in the WAL only).
-    /// The `StoreError` that `body` throws, or nil (Swift 6.0's `#expect(throws:)` does
-    /// not return the error).
-    static func refusal(_ body: () throws -> Void) -> StoreError? {
-        do { try body() } catch let e as StoreError { return e } catch {}
-        return nil
-    }
-
     static func populated(_ dir: String, clock: ManualClock) throws -> StoreOptions {
         let opts = try Setup.options(clock: clock)
         let store = try TestStore.open(directory: dir, options: opts)
@@ -74,7 +67,7 @@ import Testing
         }
 
         try Self.damage(manifestPath, how)
-        let refusal = Self.refusal { _ = try TestStore.open(directory: dir, options: opts) }
+        let refusal = TestStore.refusal { _ = try TestStore.open(directory: dir, options: opts) }
         #expect(refusal != nil, "accepted")
         #expect(refusal?.code == .corruptFile)
         #expect(refusal?.message.contains("kdelta-edge repair --data-dir \(dir)") == true, "\(refusal?.message ?? "")")
@@ -237,7 +230,7 @@ import Testing
         for name in try fs.list(dir) where name.hasPrefix("catalog-") { try fs.remove(dir + "/" + name) }
         try fs.remove(dir + "/" + Manifest.fileName)
         let blocksBefore = try fs.list(dir + "/blocks").sorted()
-        let refusal = Self.refusal { _ = try TestStore.repair(directory: dir) }
+        let refusal = TestStore.refusal { _ = try TestStore.repair(directory: dir) }
         #expect(refusal != nil, "accepted")
         #expect(refusal?.message.contains("no series catalog checks") == true, "\(refusal?.message ?? "")")
         #expect(try fs.list(dir + "/blocks").sorted() == blocksBefore)
@@ -255,7 +248,7 @@ import Testing
         try fs.remove(dir + "/" + Manifest.fileName)
         for name in try fs.list(dir + "/wal") { try fs.remove(dir + "/wal/" + name) }
         let blocksBefore = try fs.list(dir + "/blocks").sorted()
-        let refusal = Self.refusal { _ = try TestStore.open(directory: dir, options: opts) }
+        let refusal = TestStore.refusal { _ = try TestStore.open(directory: dir, options: opts) }
         #expect(refusal != nil, "accepted")
         #expect(refusal?.message.contains("block files") == true, "\(refusal?.message ?? "")")
         #expect(try fs.list(dir + "/blocks").sorted() == blocksBefore, "the blocks were kept")
@@ -277,7 +270,7 @@ import Testing
         let path = dir + "/" + Manifest.fileName
         let later = Array("kdelta-manifest 9\nstore-id 0000000000000001\n".utf8)
         try PosixFileSystem().writeFileAtomically(path, later, directory: dir)
-        let refusal = Self.refusal { _ = try TestStore.repair(directory: dir) }
+        let refusal = TestStore.refusal { _ = try TestStore.repair(directory: dir) }
         #expect(refusal != nil, "accepted")
         #expect(refusal?.message.contains("upgrade kdelta-edge") == true, "\(refusal?.message ?? "")")
         #expect(try PosixFileSystem().readFile(path) == later)

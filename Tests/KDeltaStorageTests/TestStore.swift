@@ -33,4 +33,11 @@ enum TestStore {
             }
         }
     }
+
+    /// The `StoreError` that `body` throws, or nil (Swift 6.0's `#expect(throws:)` does
+    /// not return the error).
+    static func refusal(_ body: () throws -> Void) -> StoreError? {
+        do { try body() } catch let e as StoreError { return e } catch {}
+        return nil
+    }
 }

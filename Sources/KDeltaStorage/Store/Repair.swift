@@ -27,6 +27,11 @@ public struct RepairReport: Sendable, Equatable {
     /// WAL damage left in place because it held only checkpointed versions (opening
     /// passes over it), one line each.
     public var walDamageSkipped: [String] = []
+    /// When what is left of the WAL ended before the checkpoint (every version it lacks up
+    /// to there is in block files): the LSN it ended at, and the segment the WAL starts
+    /// afresh with at checkpoint + 1.
+    public var walEndedAtLSN: UInt64? = nil
+    public var walRestartSegment: UInt64? = nil
 }
 
 /// Makes a damaged store open again, moving what it sets aside into `repair/<time>/`, never
@@ -70,11 +75,14 @@ public enum Repair {
         var damage: (file: String, offset: Int64, reason: String)? = nil
         var kept = 0
         var skipped: [String] = []
+        var walEnd = manifest.walFirstLSN  // the LSN after the last version replayed
         do {
             let replay = try WALReplay.run(fs: fs, dataDirectory: directory, manifest: manifest) { (batch, _, _) throws(StoreError) in
                 for (id, key) in batch.newKeys where Int(id) == hot.series.count { hot.addSeries(Series(id: id, key: key)) }
                 kept += batch.entries.count
+                walEnd = batch.firstLSN + UInt64(batch.entries.count)
             }
+            walEnd = replay.nextLSN
             skipped = replay.damageSkipped
             if let torn = replay.tornTail { damage = (torn.file, torn.offset, torn.reason) }
             if damage == nil, let incomplete = replay.incompleteSegment { damage = (incomplete, 0, "incomplete segment") }
@@ -83,9 +91,11 @@ public enum Repair {
             damage = (file, offset, error.message)
         }
         guard let (file, offset, reason) = damage else {
-            return RepairReport(
+            var report = RepairReport(
                 recordsSetAside: 0, versionsSetAside: 0, bytesSetAside: 0, segmentsMoved: 0, versionsKept: kept, manifestRebuild: rebuilt,
                 walDamageSkipped: skipped)
+            try restartWALIfItEndsBeforeTheCheckpoint(fs: fs, directory: directory, manifest: manifest, walEnd: walEnd, report: &report)
+            return report
         }
 
         let asideDir = try makeSetAsideDirectory(fs: fs, directory: directory, clock: clock)
@@ -143,7 +153,30 @@ public enum Repair {
             }
             try fs.syncDirectory(walDir)
         } catch { throw StoreError.io(error, while: "cutting \(file) at offset \(offset)") }
+        try restartWALIfItEndsBeforeTheCheckpoint(fs: fs, directory: directory, manifest: manifest, walEnd: walEnd, report: &report)
         return report
+    }
+
+    /// When what is left of the WAL ends before the manifest's checkpoint (`walEnd`, the LSN
+    /// after its last version, at most the checkpoint: damage or missing segments took
+    /// checkpointed records), the store would not open, though every version up to the
+    /// checkpoint is in block files. Writes the manifest with the WAL starting afresh at
+    /// checkpoint + 1 in a segment after every one present, which the next open for writing
+    /// creates; the segments before it are checkpointed and go at that open.
+    private static func restartWALIfItEndsBeforeTheCheckpoint(
+        fs: any FileSystem, directory: String, manifest: Manifest, walEnd: UInt64, report: inout RepairReport
+    ) throws(StoreError) {
+        guard walEnd <= manifest.checkpointLSN else { return }
+        let walDir = directory + "/" + WALFormat.directoryName
+        var next = manifest
+        do {
+            let present = try fs.list(walDir).compactMap(WALFormat.segmentNumber(fileName:))
+            next.walFirstSegment = max(present.max() ?? 0, manifest.walFirstSegment) + 1
+            next.walFirstLSN = manifest.checkpointLSN + 1
+            try fs.writeFileAtomically(directory + "/" + Manifest.fileName, next.encoded(), directory: directory)
+        } catch { throw StoreError.io(error, while: "writing the manifest of \(directory) with the WAL restarted at LSN \(manifest.checkpointLSN + 1)") }
+        report.walEndedAtLSN = walEnd - 1
+        report.walRestartSegment = next.walFirstSegment
     }
 
     /// The manifest at `path`: `.notFound` when there is none, `.corruptFile` when it is

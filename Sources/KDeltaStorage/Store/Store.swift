@@ -171,6 +171,7 @@ public final class Store: @unchecked Sendable {
         report.blocks = tiers.blocks
         report.blockVersions = tiers.versions
         report.orphansRemoved = tiers.orphansRemoved
+        report.checkpointedSegmentsRemoved = tiers.checkpointedSegmentsRemoved
         report.damagedChunks = tiers.damaged
         report.walDamageSkipped = replay.damageSkipped
         let store = Store(directory: directory, options: options, fs: fs, lock: lock, manifest: manifest, hot: hot,
@@ -202,7 +203,7 @@ public final class Store: @unchecked Sendable {
         if replay.nextLSN <= checkpoint {
             throw StoreError(
                 .corruptWAL,
-                "the WAL of \(directory) ends at LSN \(replay.nextLSN - 1), before the checkpoint at LSN \(checkpoint) the manifest records: WAL segments are missing. Restore them from a backup, or run `kdelta-edge repair --data-dir \(directory)`.",
+                "the WAL of \(directory) ends at LSN \(replay.nextLSN - 1), before the checkpoint at LSN \(checkpoint) the manifest records: WAL segments or records are missing. Restore them from a backup if you have one; otherwise run `kdelta-edge repair --data-dir \(directory)`, which starts the WAL afresh after the checkpoint (every version up to it is in block files; versions written after it in the missing part cannot be recovered).",
                 file: directory + "/" + WALFormat.directoryName)
         }
         return (tiers, replay)

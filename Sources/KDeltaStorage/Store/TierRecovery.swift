@@ -8,6 +8,7 @@ enum TierRecovery {
         var blocks = 0
         var versions = 0
         var orphansRemoved: [String] = []
+        var checkpointedSegmentsRemoved: [String] = []
         var damaged: [String] = []
         /// Series the catalog lists.
         var catalogSeries = 0
@@ -122,7 +123,7 @@ enum TierRecovery {
             let stale = walNames.filter { (WALFormat.segmentNumber(fileName: $0) ?? .max) < manifest.walFirstSegment }
             for name in stale {
                 do { try fs.remove(walDir + "/" + name) } catch { throw StoreError.io(error, while: "removing the checkpointed WAL segment \(walDir)/\(name)") }
-                result.orphansRemoved.append(walDir + "/" + name)
+                result.checkpointedSegmentsRemoved.append(walDir + "/" + name)
             }
             if !stale.isEmpty {
                 do { try fs.syncDirectory(walDir) } catch { throw StoreError.io(error, while: "syncing \(walDir)") }

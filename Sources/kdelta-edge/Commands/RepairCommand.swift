@@ -27,12 +27,20 @@ struct RepairCommand: ParsableCommand {
                 ("versionsKept", .int(Int64(report.versionsKept))),
                 ("manifestRebuilt", report.manifestRebuild.map(Self.json) ?? .null),
                 ("walDamageSkipped", .array(report.walDamageSkipped.map { .string($0) })),
+                ("walEndedAtLSN", report.walEndedAtLSN.map { .int(Int64($0)) } ?? .null),
+                ("walRestartSegment", report.walRestartSegment.map { .int(Int64($0)) } ?? .null),
             ]).canonicalText)
             return
         }
         if let m = report.manifestRebuild { Self.describe(m) }
         for line in report.walDamageSkipped { print(line) }
+        defer {
+            if let end = report.walEndedAtLSN, let segment = report.walRestartSegment {
+                print("what is left of the WAL ends at LSN \(end), before the checkpoint: every version up to the checkpoint is in block files, so the WAL starts afresh after it, in segment \(segment); the store opens again")
+            }
+        }
         guard let file = report.damagedFile else {
+            if report.walEndedAtLSN != nil { return }
             if !report.walDamageSkipped.isEmpty {
                 print("nothing to set aside: the damage held only versions already in block files (\(report.versionsKept) versions in the WAL); the store opens")
                 return
@@ -46,7 +54,7 @@ struct RepairCommand: ParsableCommand {
         }
         print("damage in \(file) at offset \(report.offset!): \(report.reason!)")
         print("set aside \(report.recordsSetAside) WAL records (\(report.versionsSetAside) readings that were still readable, \(report.bytesSetAside) bytes, \(report.segmentsMoved) whole segments) in \(report.setAsideDirectory!)")
-        print("kept \(report.versionsKept) versions; the store opens again")
+        print("kept \(report.versionsKept) versions" + (report.walEndedAtLSN == nil ? "; the store opens again" : ""))
     }
 
     static func json(_ m: ManifestRebuildReport) -> JSONValue {
