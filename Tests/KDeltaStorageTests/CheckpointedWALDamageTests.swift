@@ -129,17 +129,22 @@ import Testing
         try reopened.close()
     }
 
+    /// 30 records (LSNs 1...30) all cut into a block: the checkpoint is the last record.
+    static func storeWhoseLastRecordIsTheCheckpoint(_ dir: String) throws -> (AcknowledgedWrites, String) {
+        let acked = try RecoveryTests.writeRecords(dir, count: 30)
+        let store = try TestStore.open(directory: dir)
+        try store.cut()
+        try store.close()
+        return (acked, try #require(WALSurgery.segments(dir).last))
+    }
+
     /// After `compact` the last record is the checkpoint's; damage there leaves nothing
     /// after it to show what it held, so it is refused, and `repair` sets it aside. What is
     /// left then ends before the checkpoint: `repair` starts the WAL afresh after it.
     @Test func aDamagedLastRecordAtTheCheckpointIsSetAsideAndTheWALStartsAfresh() throws {
         let dir = TemporaryDirectory()
         defer { dir.remove() }
-        let acked = try RecoveryTests.writeRecords(dir.path, count: 30)
-        let store = try TestStore.open(directory: dir.path)
-        try store.cut()
-        try store.close()
-        let segment = try #require(WALSurgery.segments(dir.path).last)
+        let (acked, segment) = try Self.storeWhoseLastRecordIsTheCheckpoint(dir.path)
         let offset = try Self.damage(segment, frame: 29)
         #expect(throws: StoreError.self) { try TestStore.open(directory: dir.path) }
 
@@ -155,11 +160,7 @@ import Testing
     @Test func aWALLostAfterACheckpointStartsAfreshWithRepair() throws {
         let dir = TemporaryDirectory()
         defer { dir.remove() }
-        let acked = try RecoveryTests.writeRecords(dir.path, count: 30)
-        let store = try TestStore.open(directory: dir.path)
-        try store.cut()
-        try store.close()
-        let segment = try #require(WALSurgery.segments(dir.path).last)
+        let (acked, segment) = try Self.storeWhoseLastRecordIsTheCheckpoint(dir.path)
         try FileManager.default.removeItem(atPath: segment)
         let refusal = TestStore.refusal { _ = try TestStore.open(directory: dir.path) }
         #expect(refusal?.message.contains("before the checkpoint") == true, "\(refusal?.message ?? "accepted")")

@@ -15,6 +15,11 @@ import Testing
 
     /// A store that went through cuts, a retention pass with downsampling, a compaction
     /// and more writes after the last checkpoint (in the WAL only).
+    /// `populated(_:clock:)` at the time most tests use.
+    static func populated(_ dir: String) throws -> StoreOptions {
+        try populated(dir, clock: ManualClock(RetentionTests.base + 4 * Setup.hour))
+    }
+
     static func populated(_ dir: String, clock: ManualClock) throws -> StoreOptions {
         let opts = try Setup.options(clock: clock)
         let store = try TestStore.open(directory: dir, options: opts)
@@ -224,8 +229,7 @@ import Testing
         let tmp = TemporaryDirectory("rebuild-nocatalog")
         defer { tmp.remove() }
         let dir = tmp.path
-        let clock = ManualClock(RetentionTests.base + 4 * Setup.hour)
-        _ = try Self.populated(dir, clock: clock)
+        _ = try Self.populated(dir)
         let fs = PosixFileSystem()
         for name in try fs.list(dir) where name.hasPrefix("catalog-") { try fs.remove(dir + "/" + name) }
         try fs.remove(dir + "/" + Manifest.fileName)
@@ -242,8 +246,7 @@ import Testing
         let tmp = TemporaryDirectory("rebuild-nowal")
         defer { tmp.remove() }
         let dir = tmp.path
-        let clock = ManualClock(RetentionTests.base + 4 * Setup.hour)
-        let opts = try Self.populated(dir, clock: clock)
+        let opts = try Self.populated(dir)
         let fs = PosixFileSystem()
         try fs.remove(dir + "/" + Manifest.fileName)
         for name in try fs.list(dir + "/wal") { try fs.remove(dir + "/wal/" + name) }
@@ -265,8 +268,7 @@ import Testing
         let tmp = TemporaryDirectory("rebuild-later")
         defer { tmp.remove() }
         let dir = tmp.path
-        let clock = ManualClock(RetentionTests.base + 4 * Setup.hour)
-        _ = try Self.populated(dir, clock: clock)
+        _ = try Self.populated(dir)
         let path = dir + "/" + Manifest.fileName
         let later = Array("kdelta-manifest 9\nstore-id 0000000000000001\n".utf8)
         try PosixFileSystem().writeFileAtomically(path, later, directory: dir)
