@@ -259,4 +259,30 @@ import Testing
         r = try cli.run(["verify"])
         #expect(r.status == 0 && r.stdout.contains("verified 12 versions"), "\(r.stdout) \(r.stderr)")
     }
+
+    /// The WAL deleted after `compact`: the store refuses to open (exit 3), and `repair`
+    /// starts the WAL afresh after the checkpoint, every version being in a block.
+    @Test func aWALDeletedAfterCompactIsRestartedByRepair() throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        let data = dir.path + "/data"
+        let cli = CLIRunner(dataDir: data)
+        for i in 0..<3 { _ = try cli.run(["put", "sensors/a", "\(i)"]) }
+        _ = try cli.run(["compact"])
+        for name in try FileManager.default.contentsOfDirectory(atPath: data + "/wal") {
+            try FileManager.default.removeItem(atPath: data + "/wal/" + name)
+        }
+        var r = try cli.run(["get", "sensors/a"])
+        #expect(r.status == 3, "\(r.stderr)")
+        #expect(r.stderr.contains("before the checkpoint") && r.stderr.contains("kdelta-edge repair"), "\(r.stderr)")
+        r = try cli.run(["repair", "--json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let report = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
+        #expect(report?["repaired"] as? Bool == true, "\(r.stdout)")
+        #expect(report?["walRestartSegment"] as? Int == 2, "\(r.stdout)")
+        r = try cli.run(["put", "sensors/a", "3"])
+        #expect(r.status == 0 && r.stdout.contains("seq 4"), "\(r.stdout) \(r.stderr)")
+        r = try cli.run(["verify"])
+        #expect(r.status == 0 && r.stdout.contains("verified 4 versions"), "\(r.stdout) \(r.stderr)")
+    }
 }

@@ -15,7 +15,8 @@ struct RepairCommand: ParsableCommand {
         do { report = try Repair.run(directory: location.directory) } catch { throw failure(error) }
         if location.json {
             print(JSONValue.object([
-                ("repaired", .bool(report.damagedFile != nil)),
+                // Whether anything changed: a tail set aside, a manifest rebuilt, the WAL restarted.
+                ("repaired", .bool(report.damagedFile != nil || report.manifestRebuild != nil || report.walRestartSegment != nil)),
                 ("damagedFile", report.damagedFile.map { .string($0) } ?? .null),
                 ("offset", report.offset.map { .int($0) } ?? .null),
                 ("reason", report.reason.map { .string($0) } ?? .null),
