@@ -94,30 +94,36 @@ import Testing
     /// A cut of everything, then a batch that did not fit the segment: the old segment
     /// holds only checkpointed records, and damage at its end is decided by the next
     /// segment's first LSN.
-    @Test func damageEndingASegmentOfCheckpointedRecordsIsPassedOver() throws {
-        let dir = TemporaryDirectory()
-        defer { dir.remove() }
+    /// Two segments of 64 KiB: batches until the next would not fit the first, a cut of
+    /// all of them when `cut`, then a batch that starts the second segment.
+    static func twoSegments(_ dir: String, cut: Bool) throws -> (AcknowledgedWrites, [String], StoreOptions) {
         var options = StoreOptions()
         options.walSegmentBytes = 64 * 1024
         let key = try Key("rec/roll")
         var acked = AcknowledgedWrites()
-        let store = try TestStore.open(directory: dir.path, options: options)
-        // Batches until the next one would not fit the first segment, then a cut of all.
+        let store = try TestStore.open(directory: dir, options: options)
         var n = 0
         while true {
             let batch = (0..<100).map { Reading(key: key, value: .int(Int64(n * 100 + $0))) }
             acked.record(batch, try store.putBatch(batch))
             n += 1
-            let first = try #require(WALSurgery.segments(dir.path).first)
+            let first = try #require(WALSurgery.segments(dir).first)
             let last = try #require(WALSurgery.frames(WALSurgery.read(first)).last)
             if options.walSegmentBytes - last.end < 2 * (last.length + 12) { break }
         }
-        try store.cut()
+        if cut { try store.cut() }
         let big = (0..<1000).map { Reading(key: key, value: .int(Int64(-$0))) }
         acked.record(big, try store.putBatch(big))
         try store.close()
-        let segments = WALSurgery.segments(dir.path)
+        let segments = WALSurgery.segments(dir)
         try #require(segments.count == 2, "\(segments)")
+        return (acked, segments, options)
+    }
+
+    @Test func damageEndingASegmentOfCheckpointedRecordsIsPassedOver() throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        let (acked, segments, options) = try Self.twoSegments(dir.path, cut: true)
         let frames = WALSurgery.frames(WALSurgery.read(segments[0]))
         let offset = try Self.damage(segments[0], frame: frames.count - 1)
 
@@ -125,6 +131,28 @@ import Testing
         _ = try acked.expectPresent(in: reopened, "after damage at the end of a checkpointed segment")
         #expect(reopened.recovery.walDamageSkipped.count == 1)
         #expect(reopened.recovery.findings.joined().contains("\(segments[0]) at offset \(offset)"))
+        #expect(reopened.verify().isIntact)
+        try reopened.close()
+    }
+
+    /// Damage ending a segment that is not checkpointed, and a damaged header in the next:
+    /// the first damage in the log is what is refused, so that `repair` sets aside from
+    /// there in one run.
+    @Test func theFirstDamageIsRefusedWhenTheNextSegmentCannotShowWhatItHeld() throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        let (_, segments, options) = try Self.twoSegments(dir.path, cut: false)
+        let frames = WALSurgery.frames(WALSurgery.read(segments[0]))
+        let offset = try Self.damage(segments[0], frame: frames.count - 1)
+        var second = WALSurgery.read(segments[1])
+        second[20] ^= 0x01  // inside the segment header
+        WALSurgery.overwrite(segments[1], second)
+
+        let refusal = TestStore.refusal { _ = try TestStore.open(directory: dir.path, options: options) }
+        #expect(refusal?.file == segments[0] && refusal?.offset == Int64(offset), "\(refusal?.message ?? "accepted")")
+        let report = try TestStore.repair(directory: dir.path)
+        #expect(report.damagedFile == segments[0] && report.segmentsMoved == 1)
+        let reopened = try TestStore.open(directory: dir.path, options: options)
         #expect(reopened.verify().isIntact)
         try reopened.close()
     }

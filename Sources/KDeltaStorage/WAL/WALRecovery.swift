@@ -56,8 +56,11 @@ enum WALReplay {
         segments: for (index, number) in numbers.enumerated() {
             let isLast = index == numbers.count - 1
             let path = walDir + "/" + WALFormat.segmentFileName(number)
+            // Until a segment after damage shows the damage held only checkpointed
+            // versions, what it refuses is that damage: the first in the log.
+            func refuse(_ error: StoreError) -> StoreError { pendingDamage?.error ?? error }
             if number != expectedNumber {
-                throw corrupt(walDir + "/" + WALFormat.segmentFileName(expectedNumber), 0, "the segment is missing; \(WALFormat.segmentFileName(number)) follows")
+                throw refuse(corrupt(walDir + "/" + WALFormat.segmentFileName(expectedNumber), 0, "the segment is missing; \(WALFormat.segmentFileName(number)) follows"))
             }
             let segment = try WALSegmentReader(fs: fs, path: path, pieceBytes: pieceBytes)
             let segmentFirstLSN = result.nextLSN
@@ -75,18 +78,18 @@ enum WALReplay {
                     break segments
                 }
                 switch failure {
-                case .incomplete: throw corrupt(path, 0, "the segment header is missing")
-                case .invalid(let why): throw corrupt(path, 0, "segment header: \(why)")
+                case .incomplete: throw refuse(corrupt(path, 0, "the segment header is missing"))
+                case .invalid(let why): throw refuse(corrupt(path, 0, "segment header: \(why)"))
                 }
             }
             if header.storeID != manifest.storeID {
-                throw StoreError(
+                throw refuse(StoreError(
                     .corruptWAL,
                     "WAL segment \(path) belongs to another store (store id \(hex64(header.storeID)), this one is \(hex64(manifest.storeID))); move it out of \(walDir)",
-                    file: path, offset: 16)
+                    file: path, offset: 16))
             }
             if header.segmentNumber != number {
-                throw corrupt(path, 24, "the header says segment \(header.segmentNumber)")
+                throw refuse(corrupt(path, 24, "the header says segment \(header.segmentNumber)"))
             }
             if let damage = pendingDamage {
                 // The previous segment ended in damage: this one's first LSN says what it held.
