@@ -515,7 +515,8 @@ import Testing
     /// The last record's final bytes replaced: a sound header, data up to its end, zeros
     /// after it, a checksum off in many bits. A page torn with garbage looks like that, and
     /// so does damage in several bits: recovery cannot tell, so it keeps the bytes, cuts
-    /// them, and says it cannot tell rather than claiming a torn write.
+    /// them, and says it cannot tell rather than claiming a torn write. The checksum's
+    /// first byte is zeroed too: the copy must still start at the record.
     @Test func lastRecordGarbledAtItsEndIsKeptAndReportedAsUndecidable() throws {
         let dir = TemporaryDirectory()
         defer { dir.remove() }
@@ -530,6 +531,9 @@ import Testing
             return b
         }
         WALSurgery.patch(segment, at: last.end - 10, garbled)
+        // A checksum whose first byte is zero (1 record in 256): the kept copy still
+        // starts at the record, not at its first non-zero byte.
+        WALSurgery.patch(segment, at: last.offset, [0])
         let record = Array(WALSurgery.read(segment)[last.offset..<last.end])
 
         let store = try TestStore.open(directory: dir.path)

@@ -48,7 +48,8 @@ public struct TornTail: Sendable, Equatable {
     public var reason: String
     /// Why it is taken for a torn write rather than damage.
     public var sign: Sign
-    /// The tail's data: from its first to its last non-zero byte (the rest is the
+    /// The tail's data: from the bad record's start (or, when the tail begins with
+    /// zeros, its first non-zero byte) to its last non-zero byte (the rest is the
     /// preallocated zeros, which are not kept).
     public var dataOffset: Int64
     public var dataBytes: Int64

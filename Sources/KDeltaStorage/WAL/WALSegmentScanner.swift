@@ -181,9 +181,10 @@ enum WALSegmentScanner {
                 offset: o,
                 reason: "\(reason); flipping \(flip) makes the record check, so it was written whole and damaged afterwards, and may hold an acknowledged batch")
         }
-        let start = try firstNonZero(segment, from: o)
-        let end = max(start, try dataEnd(segment, from: start))
-        return .torn(offset: o, reason: reason, sign: try tornSign(segment, at: o, dataEnd: end), data: start..<end)
+        // The header at `o` is not all zeros (`checkFrame`), so the record's bytes start
+        // there, even when its checksum's first bytes happen to be zero.
+        let end = max(o, try dataEnd(segment, from: o))
+        return .torn(offset: o, reason: reason, sign: try tornSign(segment, at: o, dataEnd: end), data: o..<end)
     }
 
     /// Why the bad record at `o`, whose segment holds data up to `dataEnd`, looks torn.
