@@ -93,7 +93,7 @@ import Testing
         _ = try cli.run(["put", "sensors/x", "1"])
         r = try cli.run(["keys", "meters/"])
         #expect(r.status == 0 && r.stdout.isEmpty)
-        #expect(r.stderr.contains("no stored key starts with 'meters/' (1 keys stored"), "\(r.stderr)")
+        #expect(r.stderr.contains("no stored key starts with 'meters/' (1 key stored"), "\(r.stderr)")
     }
 
     @Test func logRefusesASinceAfterItsUntilAsQueryDoes() throws {

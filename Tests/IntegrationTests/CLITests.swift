@@ -36,7 +36,7 @@ import Testing
 
         r = try cli.run(["verify"])
         #expect(r.status == 0)
-        #expect(r.stdout.contains("verified 2 versions of 1 keys"))
+        #expect(r.stdout.contains("verified 2 versions of 1 key:"))
     }
 
     @Test func documentDiffNamesAddedRemovedAndChangedFields() throws {

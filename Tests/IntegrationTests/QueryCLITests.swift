@@ -92,7 +92,7 @@ import Testing
         #expect(abs((windows[0]["value"] as? Double ?? 0) - mean) < 1e-12)
         r = try cli.run(["query", "sensors/door", "--every", "1h", "--agg", "count"])
         #expect(r.status == 0)
-        #expect(r.stderr.contains("1 readings are not numbers"))
+        #expect(r.stderr.contains("1 reading is not a number (bools, text, documents) and was left out"))
     }
 
     @Test func badInputFailsWithAClearMessage() throws {

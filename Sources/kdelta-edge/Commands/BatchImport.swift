@@ -63,11 +63,11 @@ struct BatchImport {
                 ("seconds", .double(seconds)), ("format", .string(reader.format.rawValue)),
             ]).canonicalText)
         } else if checkOnly {
-            print("checked \(readings) readings in \(path): all valid (nothing stored)")
+            print("checked \(counted(readings, "reading")) in \(path): all valid (nothing stored)")
         } else if readings == 0 {
             print("stored 0 readings: \(path) holds none\(reader.format == .csv ? " (only a header)" : "")")
         } else {
-            print("stored \(readings) readings from \(path) in \(Value.formatDouble((seconds * 1000).rounded() / 1000)) s (\(rate) readings/s), \(progress.lsnRange), fsync \(store?.options.fsync.description ?? "-")")
+            print("stored \(counted(readings, "reading")) from \(path) in \(Value.formatDouble((seconds * 1000).rounded() / 1000)) s (\(rate) readings/s), \(progress.lsnRange), fsync \(store?.options.fsync.description ?? "-")")
         }
     }
 }

@@ -64,19 +64,19 @@ struct CompactCommand: ParsableCommand {
         }
         if let block = r.blockNumber {
             let perVersion = Double(r.blockBytes) / Double(max(1, r.versions))
-            print("block \(block): \(r.versions) versions of \(r.series) series, \(r.blockBytes) bytes (\(String(format2: perVersion)) per version, version ids and clocks included)")
-            print("checkpoint at LSN \(r.checkpointLSN); removed \(r.walSegmentsRemoved) WAL segment(s); memory \(r.hotBytesBefore) -> \(r.hotBytesAfter) bytes")
+            print("block \(block): \(counted(r.versions, "version")) of \(r.series) series, \(counted(r.blockBytes, "byte")) (\(String(format2: perVersion)) per version, version ids and clocks included)")
+            print("checkpoint at LSN \(r.checkpointLSN); removed \(counted(r.walSegmentsRemoved, "WAL segment")); memory \(r.hotBytesBefore) -> \(r.hotBytesAfter) bytes")
         } else {
             print("nothing to cut: no versions in memory (checkpoint at LSN \(r.checkpointLSN))")
         }
         if !retention.dropped.isZero || retention.rollupsWritten > 0 {
-            print("retention: dropped \(DropsOutput.text(retention.dropped)); \(retention.rollupsWritten) rollups written, \(retention.blocksRemoved) block file(s) removed")
+            print("retention: dropped \(DropsOutput.text(retention.dropped)); \(counted(retention.rollupsWritten, "rollup")) written, \(counted(retention.blocksRemoved, "block file")) removed")
         }
         for m in merges {
-            print("merged \(m.blocksMerged) blocks into block \(m.blockWritten ?? 0): \(m.itemsWritten) kept, \(m.deadVersionsRemoved) dropped versions left out, \(m.bytesRead) -> \(m.bytesWritten) bytes")
+            print("merged \(counted(m.blocksMerged, "block")) into block \(m.blockWritten ?? 0): \(m.itemsWritten) kept, \(counted(m.deadVersionsRemoved, "dropped version")) left out, \(m.bytesRead) -> \(m.bytesWritten) bytes")
         }
         if overflowDropped > 0 {
-            print("disk budget: on-disk-full is drop-oldest, so the oldest \(overflowDropped) versions were dropped to make room (counted as overflow in `stats`)")
+            print("disk budget: on-disk-full is drop-oldest, so the oldest \(counted(overflowDropped, "version")) \(overflowDropped == 1 ? "was" : "were") dropped to make room (counted as overflow in `stats`)")
         }
         if let stopped { print("disk budget: \(stopped)") }
     }

@@ -27,13 +27,13 @@ struct KeysCommand: ParsableCommand {
         }
         if keys.isEmpty {
             let total = store.keys().count
-            let what = prefix.map { "no stored key starts with '\($0)' (\(total) keys stored; run `kdelta-edge keys` for all)" }
+            let what = prefix.map { "no stored key starts with '\($0)' (\(counted(total, "key")) stored; run `kdelta-edge keys` for all)" }
                 ?? "the store in \(location.directory) holds no keys yet"
             printError("kdelta-edge: note: \(what)")
         }
         for k in keys {
             let latest = store.latest(k)
-            print(VersionOutput.pad(k.rawValue, 40) + "  " + VersionOutput.pad("\(store.versionCount(k)) versions", 16)
+            print(VersionOutput.pad(k.rawValue, 40) + "  " + VersionOutput.pad(counted(store.versionCount(k), "version"), 16)
                   + "  " + (latest.map { "\($0.value) at \(RFC3339.format(ms: $0.timeMs))" } ?? ""))
         }
     }

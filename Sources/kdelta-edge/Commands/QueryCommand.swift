@@ -109,7 +109,7 @@ struct QueryCommand: ParsableCommand {
             }
             print(QueryOutput.windows(rows, aggregation: agg, format: outputFormat), terminator: "")
             if skipped > 0 {
-                printError("kdelta-edge: note: \(skipped) readings are not numbers (bools, text, documents) and were left out of every window, count included")
+                printError("kdelta-edge: note: \(counted(skipped, "reading")) \(skipped == 1 ? "is not a number" : "are not numbers") (bools, text, documents) and \(skipped == 1 ? "was" : "were") left out of every window, count included")
             }
         } else {
             var rows: [QueryRow] = []
@@ -130,7 +130,7 @@ struct QueryCommand: ParsableCommand {
                 do { rolled = try store.rollups(k, fromMs: fromMs, toMs: toMs) } catch { throw failure(error) }
                 guard let first = rolled.first, let last = rolled.last else { continue }
                 let readings = rolled.reduce(Int64(0)) { $0 + $1.count }
-                printError("kdelta-edge: note: \(k): \(readings) readings from \(RFC3339.format(ms: first.startMs)) to \(RFC3339.format(ms: last.endMs)) were downsampled into \(rolled.count) rollups (retention's downsample-after) and are not listed raw; add --every and --agg to query them")
+                printError("kdelta-edge: note: \(k): \(counted(readings, "reading")) from \(RFC3339.format(ms: first.startMs)) to \(RFC3339.format(ms: last.endMs)) \(readings == 1 ? "was" : "were") downsampled into \(counted(rolled.count, "rollup")) (retention's downsample-after) and \(readings == 1 ? "is" : "are") not listed raw; add --every and --agg to query them")
             }
         }
         if truncated {

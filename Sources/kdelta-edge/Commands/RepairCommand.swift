@@ -43,19 +43,19 @@ struct RepairCommand: ParsableCommand {
         guard let file = report.damagedFile else {
             if report.walEndedAtLSN != nil { return }
             if !report.walDamageSkipped.isEmpty {
-                print("nothing to set aside: the damage held only versions already in block files (\(report.versionsKept) versions in the WAL); the store opens")
+                print("nothing to set aside: the damage held only versions already in block files (\(counted(report.versionsKept, "version")) in the WAL); the store opens")
                 return
             }
             if report.manifestRebuild != nil {
-                print("the WAL is intact (\(report.versionsKept) versions in it); the store opens again")
+                print("the WAL is intact (\(counted(report.versionsKept, "version")) in it); the store opens again")
                 return
             }
-            print("nothing to repair: the WAL of \(location.directory) is intact (\(report.versionsKept) versions)")
+            print("nothing to repair: the WAL of \(location.directory) is intact (\(counted(report.versionsKept, "version")))")
             return
         }
         print("damage in \(file) at offset \(report.offset!): \(report.reason!)")
-        print("set aside \(report.recordsSetAside) WAL records (\(report.versionsSetAside) readings that were still readable, \(report.bytesSetAside) bytes, \(report.segmentsMoved) whole segments) in \(report.setAsideDirectory!)")
-        print("kept \(report.versionsKept) versions" + (report.walEndedAtLSN == nil ? "; the store opens again" : ""))
+        print("set aside \(counted(report.recordsSetAside, "WAL record")) (\(counted(report.versionsSetAside, "reading")) that were still readable, \(counted(report.bytesSetAside, "byte")), \(counted(report.segmentsMoved, "whole segment"))) in \(report.setAsideDirectory!)")
+        print("kept \(counted(report.versionsKept, "version"))" + (report.walEndedAtLSN == nil ? "; the store opens again" : ""))
     }
 
     static func json(_ m: ManifestRebuildReport) -> JSONValue {

@@ -32,7 +32,7 @@ struct VerifyCommand: ParsableCommand {
             // A torn last WAL record (left in place by a read-only open) is not a version,
             // so it is not verified: say so rather than "intact" alone.
             let tail = store.recovery.tornTail.map { "; the WAL's torn last record (offset \($0.offset) of \($0.file)) was not verified: the next write keeps its bytes under repair/ and cuts it off" } ?? ""
-            print("verified \(report.versions) versions of \(report.keys) keys: every hash chain is intact\(tail)")
+            print("verified \(counted(report.versions, "version")) of \(counted(report.keys, "key")): every hash chain is intact\(tail)")
         } else {
             for b in report.brokenLinks { print("BROKEN \(b)") }
             for u in report.unreadable { print("UNREADABLE \(u)") }
@@ -45,7 +45,7 @@ struct VerifyCommand: ParsableCommand {
     static func failureMessage(_ report: VerifyReport) -> String? {
         var problems: [String] = []
         if let first = report.brokenLinks.first {
-            problems.append("\(report.brokenLinks.count) of \(report.keys) keys have a broken hash chain (first: \(first.key) version \(first.seq)); the data was changed after it was written")
+            problems.append("\(report.brokenLinks.count) of \(counted(report.keys, "key")) \(report.brokenLinks.count == 1 ? "has" : "have") a broken hash chain (first: \(first.key) version \(first.seq)); the data was changed after it was written")
         }
         if let first = report.unreadable.first {
             problems.append(report.unreadable.count == 1
