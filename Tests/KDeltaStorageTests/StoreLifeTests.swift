@@ -1,0 +1,163 @@
+import Foundation
+import KDeltaModel
+import KDeltaStorage
+import KDeltaStorageTestSupport
+import Testing
+
+/// A store's long life on one disk: generation after generation of random writes, block
+/// cuts, compactions, retention passes and clean reopens, each generation ended by a
+/// power cut at a random file-system call (the last page torn) or after a clean close.
+/// After every cut the store opens on what survived and gives back every acknowledged
+/// reading (`fsync=always`) except those its keep-last rule may drop, whole chains, the
+/// same readings through its range reads as through its versions, and drop counts that
+/// match what is gone. Unlike the other power-cut tests, each generation starts from the
+/// disk the previous cut left, so damage one operation leaves for a later one shows.
+@Suite struct StoreLifeTests {
+    static let keepLast = 40
+    static let keys = [try! Key("life/a"), try! Key("life/b"), try! Key("life/c"), try! Key("r/x"), try! Key("r/y")]
+
+    static func options(clock: ManualClock) throws -> StoreOptions {
+        var o = RetentionTests.options([try RetentionTests.rule("r/#", try RetentionPolicy(keepLast: keepLast))], clock: clock)
+        o.fsync = .always
+        return o
+    }
+
+    /// Four lives per run; `KDELTA_LIFE_SEEDS=N` lives seeds 1 to N instead (a soak).
+    static let defaultSeeds: [UInt64] = [11, 12, 13, 14]
+    static let seeds: [UInt64] = ProcessInfo.processInfo.environment["KDELTA_LIFE_SEEDS"].flatMap(UInt64.init).map { Array(1...max(1, $0)) }
+        ?? defaultSeeds
+
+    static func isRetained(_ key: Key) -> Bool { key.rawValue.hasPrefix("r/") }
+
+    /// What the test knows: every acknowledged reading by LSN, and the readings of batches
+    /// that failed (the power went during them), which may or may not have survived.
+    struct History {
+        var acked = AcknowledgedWrites()
+        var inFlight: [Reading] = []
+    }
+
+    @Test(arguments: Self.seeds)
+    func everyAcknowledgedReadingOutlivesManyPowerCuts(seed: UInt64) throws {
+        let tmp = TemporaryDirectory("life")
+        defer { tmp.remove() }
+        let dir = tmp.path
+        let clock = ManualClock(RetentionTests.base)
+        let options = try Self.options(clock: clock)
+        var g = RandomReadings(seed: seed)
+        var fs = PowerCutFileSystem(directories: [dir])
+        var history = History()
+        var cuts = 0, operations: [String: Int] = [:]
+        for generation in 1...14 {
+            let context = "seed \(seed) generation \(generation)"
+            let cutAt = g.chance(85) ? 1 + g.next(150) : nil
+            if let cutAt { fs.schedulePowerCut(beforeMutation: cutAt, tearLastPage: true, seed: seed &* 100 &+ UInt64(generation)) }
+            history.inFlight = []
+            var store: Store? = try? TestStore.open(directory: dir, options: options, fileSystem: fs)
+            life: for _ in 0..<(10 + g.next(30)) {
+                guard let s = store else { break }
+                clock.advance(Int64(1 + g.next(60_000)))
+                let op = g.next(100)
+                do {
+                    switch op {
+                    case 0..<70:
+                        let batch = (0...g.next(30)).map { _ in
+                            Reading(key: Self.keys[g.next(Self.keys.count)], value: g.value(),
+                                    sourceTimeMs: g.chance(70) ? clock.nowMs() - Int64(g.next(3_600_000)) : nil)
+                        }
+                        history.inFlight = batch
+                        history.acked.record(batch, try s.putBatch(batch))
+                        history.inFlight = []
+                        operations["put", default: 0] += 1
+                    case 70..<82:
+                        _ = try s.cut()
+                        operations["cut", default: 0] += 1
+                    case 82..<88:
+                        _ = try s.compactBlocks()
+                        operations["compact", default: 0] += 1
+                    case 88..<95:
+                        _ = try s.applyRetention()
+                        operations["retention", default: 0] += 1
+                    default:
+                        try s.close()
+                        store = try TestStore.open(directory: dir, options: options, fileSystem: fs)
+                        operations["reopen", default: 0] += 1
+                    }
+                } catch {
+                    // Only the power cut may stop a generation.
+                    #expect(fs.isPoweredOff, "\(context): operation \(op) failed with the power on: \(error)")
+                    operations["cut during \(op < 70 ? "put" : op < 82 ? "cut" : op < 88 ? "compact" : op < 95 ? "retention" : "reopen")", default: 0] += 1
+                    break life
+                }
+            }
+            try? store?.close()
+            if fs.isPoweredOff { cuts += 1 }
+            fs = fs.survivor ?? fs.powerCut(tearLastPage: true, seed: seed)
+            try Self.expectSurvivor(fs, dir, options, &history, context)
+        }
+        // The default lives do what this test claims (a soak's seeds may cut less often).
+        guard Self.defaultSeeds.contains(seed) else { return }
+        #expect(cuts >= 6, "seed \(seed): only \(cuts) generations ended in a cut mid-operation")
+        for op in ["put", "cut", "compact", "retention", "reopen"] {
+            #expect(operations[op, default: 0] > 0, "seed \(seed): no \(op) ran: \(operations)")
+        }
+        let maintenanceCuts = ["cut", "compact", "retention"].reduce(0) { $0 + operations["cut during \($1)", default: 0] }
+        #expect(maintenanceCuts > 0, "seed \(seed): no power cut landed in a block cut, compaction or retention pass: \(operations)")
+    }
+
+    /// Opens the store on `fs` and checks it against `history`. Versions of a batch in
+    /// flight that survived are part of the store's history from now on, and join the
+    /// acknowledged ones.
+    static func expectSurvivor(_ fs: PowerCutFileSystem, _ dir: String, _ options: StoreOptions, _ history: inout History, _ context: String) throws {
+        let store: Store
+        do { store = try TestStore.open(directory: dir, options: options, fileSystem: fs) } catch {
+            Issue.record("\(context): the store does not open after the cut: \(error)")
+            throw error
+        }
+        defer { try? store.close() }
+        let stats = store.stats()
+        var kept: [UInt64: Version] = [:]
+        var firstLSN: [Key: UInt64] = [:]
+        for series in stats.series {
+            var versions: [Version] = []
+            var seq = series.firstSeq
+            while let v = try store.version(series.key, seq: seq) {
+                versions.append(v)
+                kept[v.lsn] = v
+                seq += 1
+            }
+            #expect(versions.count == store.versionCount(series.key), "\(context): \(series.key) reads \(versions.count) versions, counts \(store.versionCount(series.key))")
+            firstLSN[series.key] = versions.first?.lsn
+            let last = seq - 1
+            if isRetained(series.key) {
+                #expect(versions.count >= min(keepLast, Int(last)), "\(context): \(series.key) keeps \(versions.count) of \(last), keep-last is \(keepLast)")
+                #expect(series.drops.retention == series.firstSeq - 1, "\(context): \(series.key) counts \(series.drops.retention) drops, its first kept seq is \(series.firstSeq)")
+            } else {
+                #expect(series.firstSeq == 1, "\(context): \(series.key) lost versions before seq \(series.firstSeq)")
+            }
+            // Range reads (blocks' time and value columns) agree with the versions.
+            let byTime = versions.sorted { ($0.timeMs, $0.seq) < ($1.timeMs, $1.seq) }
+            let scanned = try store.readings(series.key, fromMs: Int64.min + 1, toMs: Int64.max)
+            #expect(scanned.map(\.timeMs) == byTime.map(\.timeMs) && scanned.map(\.value) == byTime.map(\.value),
+                    "\(context): \(series.key): a range read differs from the versions")
+        }
+        var missing = 0
+        for (lsn, e) in history.acked.byLSN.sorted(by: { $0.key < $1.key }) {
+            if let v = kept[lsn] {
+                #expect(v.key == e.key && v.value == e.value && v.sourceTimeMs == e.sourceTimeMs, "\(context): LSN \(lsn) differs from what was acknowledged")
+                continue
+            }
+            // Only keep-last may drop, and only versions older than every kept one.
+            let droppable = isRetained(e.key) && lsn < (firstLSN[e.key] ?? UInt64.max)
+            if !droppable {
+                missing += 1
+                if missing <= 3 { Issue.record("\(context): acknowledged LSN \(lsn) (\(e.key)) is missing") }
+            }
+        }
+        for (lsn, v) in kept where history.acked.byLSN[lsn] == nil {
+            let sent = history.inFlight.contains { $0.key == v.key && $0.value == v.value && $0.sourceTimeMs == v.sourceTimeMs }
+            #expect(sent, "\(context): LSN \(lsn) (\(v.key)) was never written")
+            history.acked.record(lsn: lsn, AcknowledgedWrites.Entry(key: v.key, value: v.value, sourceTimeMs: v.sourceTimeMs))
+        }
+        #expect(store.verify().isIntact, "\(context): verify found a broken chain")
+    }
+}
