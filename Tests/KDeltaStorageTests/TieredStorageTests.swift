@@ -1,3 +1,4 @@
+import Foundation
 import KDeltaModel
 import KDeltaStorage
 import KDeltaStorageTestSupport
@@ -107,6 +108,41 @@ import Testing
         #expect(try store.version(keys[0], seq: 1)?.value == .double(0))
         #expect(store.verify().isIntact)
         try store.close()
+    }
+
+    /// A cut the hot tier's budget starts, failing (the disk refuses new files): the store
+    /// counts it in `stats` with its reason, keeps taking writes with the versions in
+    /// memory and the WAL, and once the disk is back a cut moves them all into a block.
+    @Test func aFailingBudgetCutIsCountedAndLosesNothing() throws {
+        let dir = TemporaryDirectory("tiers-cut-fails")
+        defer { dir.remove() }
+        var o = Self.options()
+        o.hotMemoryBudgetBytes = 64 * 1024
+        o.walSegmentBytes = 1 << 20
+        let fs = FaultInjectingFileSystem(PosixFileSystem())
+        let store = try TestStore.open(directory: dir.path, options: o, fileSystem: fs)
+        fs.arm(.create, .from(1), errno: ENOSPC)
+        let key = try Key("tiers/refused")
+        for b in 0..<20 {
+            try store.putBatch((0..<200).map { i in Reading(key: key, value: .int(Int64(b * 200 + i)), sourceTimeMs: 1_700_000_000_000 + Int64(b * 200 + i)) })
+        }
+        var waited = 0
+        while store.stats().cutFailures == 0 && waited < 5_000 { sleepMs(5); waited += 5 }
+        let failing = store.stats()
+        #expect(failing.cutFailures > 0 && failing.maintenanceFailures >= failing.cutFailures, "\(failing.cutFailures) cut failures, \(failing.maintenanceFailures) failures")
+        #expect(failing.cuts == 0 && failing.blocks == 0)
+        #expect(failing.lastMaintenanceError?.contains("creating block file") == true, "\(failing.lastMaintenanceError ?? "no error")")
+        #expect(failing.hotVersions == 4_000 && failing.poisoned == nil)
+
+        fs.disarm(.create)
+        try store.cut()
+        let after = store.stats()
+        #expect(after.cuts >= 1 && after.blocks >= 1 && after.hotVersions == 0)
+        #expect(try store.readings(key, fromMs: 0, toMs: Int64.max).map(\.value) == (0..<4_000).map { .int(Int64($0)) })
+        try store.close()
+        let reopened = try TestStore.open(directory: dir.path, options: Self.options())
+        #expect(reopened.versionCount(key) == 4_000 && reopened.verify().isIntact)
+        try reopened.close()
     }
 
     /// A merge reserves its block number when it starts writing; a cut that commits

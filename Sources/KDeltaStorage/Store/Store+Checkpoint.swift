@@ -108,7 +108,7 @@ extension Store {
             // 6. What the checkpoint made unnecessary.
             report.walSegmentsRemoved = try writer.removeSegments(before: segment.number)
             try removeCatalog(previousCatalog)
-            cutsDone += 1
+            statusMutex.withLock { maintenance.cuts += 1 }
             return report
         }
     }

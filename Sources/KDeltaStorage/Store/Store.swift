@@ -32,8 +32,6 @@ public final class Store: @unchecked Sendable {
     /// Block numbers handed out so far (files being written get theirs before their
     /// manifest exists); under `cutMutex`.
     @exclusivity(unchecked) var reservedBlockNumber: UInt64 = 0
-    /// Cuts done since open.
-    @exclusivity(unchecked) var cutsDone = 0
     /// Series the current catalog lists (those defined at or before the checkpoint); a
     /// retention pass or compaction rewrites the catalog for exactly these. Under `cutMutex`.
     @exclusivity(unchecked) var catalogSeriesCount = 0
@@ -61,9 +59,6 @@ public final class Store: @unchecked Sendable {
 
     let statusMutex = PThreadMutex()
     private var poisonError: StoreError?
-    /// Automatic cuts that failed, and the last failure's message (for stats).
-    var cutFailures = 0
-    var lastCutError: String? = nil
     private var isClosed = false
 
     private struct PreparedVersion {
@@ -491,7 +486,11 @@ public final class Store: @unchecked Sendable {
             try cut()
             maintainer?.trigger()
         } catch {
-            statusMutex.withLock { cutFailures += 1; lastCutError = error.message }
+            statusMutex.withLock {
+                maintenance.cutFailures += 1
+                maintenance.failures += 1
+                maintenance.lastError = error.message
+            }
         }
     }
 

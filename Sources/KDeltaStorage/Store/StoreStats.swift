@@ -48,8 +48,12 @@ public struct StoreStats: Sendable {
     public var diskBudgetBytes: Int64? = nil
     /// Why ingest is refused (disk budget full under stop-ingest), if it is.
     public var ingestStopped: String? = nil
-    /// Background maintenance since open: retention passes, compactions, failures and the
-    /// last failure's message.
+    /// Maintenance since open: blocks cut from the hot tier (by `cut()` or its budget),
+    /// retention passes, compactions; failures of background work (a cut the budget
+    /// started, a retention pass, a compaction, the disk budget), of cuts alone, and the
+    /// last failure's message. A failed cut leaves the versions in memory and the WAL.
+    public var cuts = 0
+    public var cutFailures = 0
     public var retentionPasses = 0
     public var compactions = 0
     /// Versions the overflow policy (`drop-oldest`) dropped since open, the check at open
@@ -135,6 +139,8 @@ extension Store {
         if writer == nil { result.disk.walBytes = bytes }
         result.diskBudgetBytes = options.diskBudget.bytesMax?.bytes
         result.ingestStopped = stopped
+        result.cuts = maintenance.cuts
+        result.cutFailures = maintenance.cutFailures
         result.retentionPasses = maintenance.retentionPasses
         result.overflowDropsSinceOpen = maintenance.overflowDrops
         result.compactions = maintenance.compactions
