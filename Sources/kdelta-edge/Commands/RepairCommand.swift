@@ -54,7 +54,7 @@ struct RepairCommand: ParsableCommand {
             return
         }
         print("damage in \(file) at offset \(report.offset!): \(report.reason!)")
-        print("set aside \(counted(report.recordsSetAside, "WAL record")) (\(counted(report.versionsSetAside, "reading")) that were still readable, \(counted(report.bytesSetAside, "byte")), \(counted(report.segmentsMoved, "whole segment"))) in \(report.setAsideDirectory!)")
+        print("set aside \(counted(report.recordsSetAside, "WAL record")) (\(counted(report.versionsSetAside, "reading")) still readable, \(counted(report.bytesSetAside, "byte")), \(counted(report.segmentsMoved, "whole segment"))) in \(report.setAsideDirectory!)")
         print("kept \(counted(report.versionsKept, "version"))" + (report.walEndedAtLSN == nil ? "; the store opens again" : ""))
     }
 
