@@ -15,6 +15,15 @@ import Testing
         return o
     }
 
+    /// `options()` with the hot tier's budget on (cuts in the background) and 1 MiB WAL
+    /// segments.
+    static func options(hotBudget bytes: Int) -> StoreOptions {
+        var o = options()
+        o.hotMemoryBudgetBytes = bytes
+        o.walSegmentBytes = 1 << 20
+        return o
+    }
+
     /// Every read the store offers, for comparing two states of one store.
     static func reads(_ store: Store, keys: [Key], seed: UInt64) throws -> [String] {
         var out: [String] = []
@@ -85,9 +94,7 @@ import Testing
     @Test func theHotBudgetCutsInTheBackgroundAndMemoryStaysBounded() throws {
         let dir = TemporaryDirectory("tiers-budget")
         defer { dir.remove() }
-        var o = Self.options()
-        o.hotMemoryBudgetBytes = 256 * 1024
-        o.walSegmentBytes = 1 << 20
+        let o = Self.options(hotBudget: 256 * 1024)
         let store = try TestStore.open(directory: dir.path, options: o)
         let keys = RandomReadings.keys(4)
         var peak = 0
@@ -116,9 +123,7 @@ import Testing
     @Test func aFailingBudgetCutIsCountedAndLosesNothing() throws {
         let dir = TemporaryDirectory("tiers-cut-fails")
         defer { dir.remove() }
-        var o = Self.options()
-        o.hotMemoryBudgetBytes = 64 * 1024
-        o.walSegmentBytes = 1 << 20
+        let o = Self.options(hotBudget: 64 * 1024)
         let fs = FaultInjectingFileSystem(PosixFileSystem())
         let store = try TestStore.open(directory: dir.path, options: o, fileSystem: fs)
         fs.arm(.create, .from(1), errno: ENOSPC)
