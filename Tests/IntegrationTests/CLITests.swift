@@ -279,7 +279,7 @@ import Testing
         #expect(r.status == 0, "\(r.stderr)")
         let report = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
         #expect(report?["repaired"] as? Bool == true, "\(r.stdout)")
-        #expect(report?["walRestartSegment"] as? Int == 2, "\(r.stdout)")
+        #expect(report?["walRestartSegment"] as? Int == 3, "\(r.stdout)")
         r = try cli.run(["put", "sensors/a", "3"])
         #expect(r.status == 0 && r.stdout.contains("seq 4"), "\(r.stdout) \(r.stderr)")
         r = try cli.run(["verify"])

@@ -179,7 +179,7 @@ import Testing
         let report = try TestStore.repair(directory: dir.path)
         #expect(report.damagedFile == segment && report.offset == Int64(offset))
         #expect(report.walEndedAtLSN == 29)
-        #expect(report.walRestartSegment == 2)
+        #expect(report.walRestartSegment == 3)
         try Self.expectAllKeptAndWritingGoesOn(dir.path, acked, oldSegment: segment)
     }
 
@@ -196,8 +196,42 @@ import Testing
         let report = try TestStore.repair(directory: dir.path)
         #expect(report.damagedFile == nil)
         #expect(report.walEndedAtLSN == 0)
-        #expect(report.walRestartSegment == 2)
+        #expect(report.walRestartSegment == 3)
         try Self.expectAllKeptAndWritingGoesOn(dir.path, acked, oldSegment: segment)
+    }
+
+    /// Three faults in a row: `repair` starts the WAL afresh; the next open writes to the
+    /// new segment but a power cut stops it before the old (checkpointed) segment is
+    /// removed; then the manifest is lost. Rebuilding it must start the WAL at the new
+    /// segment, not at the old one whose records end before the checkpoint: the new
+    /// segment's number leaves a gap after the old ones, which marks them as left over.
+    @Test func aManifestRebuiltAfterARestartStartsAtTheRestartedWAL() throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        var (acked, segment) = try Self.storeWhoseLastRecordIsTheCheckpoint(dir.path)
+        _ = try Self.damage(segment, frame: 29)  // set aside by the repair, yet in the block
+        let report = try TestStore.repair(directory: dir.path)
+        #expect(report.walRestartSegment == 3, "one number skipped after segment 1")
+        let oldBytes = WALSurgery.read(segment)
+
+        let store = try TestStore.open(directory: dir.path)
+        let key = try Key("rec/k")
+        let r = Reading(key: key, value: .double(4242), sourceTimeMs: 9_000_000)
+        acked.record([r], try store.putBatch([r]))
+        try store.close()
+        // The power cut before the old segment's removal, then the lost manifest.
+        #expect(!FileManager.default.fileExists(atPath: segment))
+        try Data(oldBytes).write(to: URL(fileURLWithPath: segment))
+        try FileManager.default.removeItem(atPath: dir.path + "/" + Manifest.fileName)
+
+        let rebuilt = try TestStore.repair(directory: dir.path)
+        #expect(rebuilt.manifestRebuild != nil)
+        #expect(rebuilt.manifestRebuild?.leftOut.map(\.path).contains(segment) == true, "\(String(describing: rebuilt.manifestRebuild))")
+        let reopened = try TestStore.open(directory: dir.path)
+        _ = try acked.expectPresent(in: reopened, "after the rebuild")
+        #expect(reopened.versionCount(key) == 31)
+        #expect(reopened.verify().isIntact)
+        try reopened.close()
     }
 
     /// Every acknowledged version reads back, the next write gets the LSN after them, the

@@ -162,7 +162,10 @@ public enum Repair {
     /// checkpointed records), the store would not open, though every version up to the
     /// checkpoint is in block files. Writes the manifest with the WAL starting afresh at
     /// checkpoint + 1 in a segment after every one present, which the next open for writing
-    /// creates; the segments before it are checkpointed and go at that open.
+    /// creates; the segments before it are checkpointed and go at that open. One number is
+    /// skipped: should a power cut stop that open before it removes them and the manifest
+    /// be lost later, the gap tells a rebuild that the old segments are left over and that
+    /// the WAL starts at the new one (`WALStart`), whose LSNs do not follow theirs.
     private static func restartWALIfItEndsBeforeTheCheckpoint(
         fs: any FileSystem, directory: String, manifest: Manifest, walEnd: UInt64, report: inout RepairReport
     ) throws(StoreError) {
@@ -171,7 +174,7 @@ public enum Repair {
         var next = manifest
         do {
             let present = try fs.list(walDir).compactMap(WALFormat.segmentNumber(fileName:))
-            next.walFirstSegment = max(present.max() ?? 0, manifest.walFirstSegment) + 1
+            next.walFirstSegment = max(present.max() ?? 0, manifest.walFirstSegment) + 2
             next.walFirstLSN = manifest.checkpointLSN + 1
             try fs.writeFileAtomically(directory + "/" + Manifest.fileName, next.encoded(), directory: directory)
         } catch { throw StoreError.io(error, while: "writing the manifest of \(directory) with the WAL restarted at LSN \(manifest.checkpointLSN + 1)") }
