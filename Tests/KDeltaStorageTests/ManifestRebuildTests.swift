@@ -225,12 +225,69 @@ import Testing
         try reopened.close()
     }
 
-    @Test func blocksWithoutACatalogAreRefusedAndNothingChanges() throws {
+    /// Every live version of `keys`, as "key seq id value" lines.
+    static func liveVersions(_ store: Store, _ keys: [Key]) throws -> [String] {
+        var out: [String] = []
+        for k in keys {
+            guard let first = store.stats().series.first(where: { $0.key == k })?.firstSeq else { continue }
+            var seq = first
+            while let v = try store.version(k, seq: seq) {
+                out.append("\(k) \(v.seq) \(v.id) \(v.value)")
+                seq += 1
+            }
+        }
+        return out
+    }
+
+    /// Without a catalog no block can be read; while the WAL still starts at LSN 1 (here
+    /// its first segment never filled) it holds every version the blocks do, so they are
+    /// left out and the store is rebuilt from the WAL alone: every live version is there,
+    /// with its id, and the versions retention had dropped come back.
+    @Test func blocksWithoutACatalogAreLeftOutWhenTheWALHoldsEverything() throws {
         let tmp = TemporaryDirectory("rebuild-nocatalog")
         defer { tmp.remove() }
         let dir = tmp.path
-        _ = try Self.populated(dir)
+        let opts = try Self.populated(dir)
+        let before = try { () throws -> [String] in
+            let store = try TestStore.open(directory: dir, options: opts)
+            defer { try? store.close() }
+            return try Self.liveVersions(store, Setup.keys)
+        }()
         let fs = PosixFileSystem()
+        #expect(try fs.list(dir + "/wal") == [WALFormat.segmentFileName(1)])
+        for name in try fs.list(dir) where name.hasPrefix("catalog-") { try fs.remove(dir + "/" + name) }
+        try fs.remove(dir + "/" + Manifest.fileName)
+        let blocks = try fs.list(dir + "/blocks").filter { $0.hasSuffix(".kdb") }
+        #expect(!blocks.isEmpty)
+
+        let rebuilt = try #require(try TestStore.repair(directory: dir).manifestRebuild)
+        #expect(rebuilt.blocks.isEmpty && rebuilt.checkpointLSN == 0)
+        #expect(Set(rebuilt.leftOut.map { String($0.path.split(separator: "/").last!) }) == Set(blocks), "\(rebuilt.leftOut)")
+        #expect(rebuilt.leftOut.allSatisfy { $0.reason.contains("the WAL holds every version it does") })
+        let reopened = try TestStore.open(directory: dir, options: opts)
+        let after = Set(try Self.liveVersions(reopened, Setup.keys))
+        #expect(before.filter { !after.contains($0) }.isEmpty, "versions lost: \(before.filter { !after.contains($0) }.prefix(3))")
+        #expect(after.count > before.count, "the versions retention dropped come back")
+        #expect(reopened.verify().isIntact)
+        try reopened.close()
+    }
+
+    /// Once checkpoints removed the WAL's first segments, blocks without a catalog hold
+    /// versions nothing else does: refused, and nothing changes.
+    @Test func blocksWithoutACatalogAreRefusedOnceTheWALNoLongerStartsAtLSN1() throws {
+        let tmp = TemporaryDirectory("rebuild-nocatalog-rolled")
+        defer { tmp.remove() }
+        let dir = tmp.path
+        var opts = try Setup.options(clock: ManualClock(RetentionTests.base + 100 * Setup.hour))
+        opts.walSegmentBytes = StorageLimits.walSegmentBytesMin
+        let store = try TestStore.open(directory: dir, options: opts)
+        for round in 0..<8 {
+            try RetentionTests.write(store, try Key("z/door"), 2_000, start: RetentionTests.base + Int64(round) * Setup.hour, stepMs: 1_000)
+            try store.cut()
+        }
+        try store.close()
+        let fs = PosixFileSystem()
+        #expect(!(try fs.list(dir + "/wal")).contains(WALFormat.segmentFileName(1)), "checkpoints removed the first segment")
         for name in try fs.list(dir) where name.hasPrefix("catalog-") { try fs.remove(dir + "/" + name) }
         try fs.remove(dir + "/" + Manifest.fileName)
         let blocksBefore = try fs.list(dir + "/blocks").sorted()
@@ -240,6 +297,23 @@ import Testing
         #expect(try fs.list(dir + "/blocks").sorted() == blocksBefore)
         #expect(!fs.exists(dir + "/" + Manifest.fileName))
         #expect(!fs.exists(dir + "/repair"))
+    }
+
+    /// A WAL from LSN 1 that lost its end (cut by hand, or unsynced under `fsync=never`)
+    /// while the blocks hold later versions: those would be lost, so this is refused too.
+    @Test func blocksWithoutACatalogAreRefusedWhenTheWALEndsBeforeThem() throws {
+        let tmp = TemporaryDirectory("rebuild-nocatalog-short")
+        defer { tmp.remove() }
+        let dir = tmp.path
+        _ = try Self.populated(dir)
+        let segment = try #require(WALSurgery.segments(dir).first)
+        WALSurgery.truncateFile(segment, to: WALSurgery.frames(WALSurgery.read(segment))[2].offset)
+        let fs = PosixFileSystem()
+        for name in try fs.list(dir) where name.hasPrefix("catalog-") { try fs.remove(dir + "/" + name) }
+        try fs.remove(dir + "/" + Manifest.fileName)
+        let refusal = TestStore.refusal { _ = try TestStore.repair(directory: dir) }
+        #expect(refusal?.message.contains("does not hold every version") == true, "\(refusal?.message ?? "accepted")")
+        #expect(!fs.exists(dir + "/" + Manifest.fileName))
     }
 
     @Test func openingADirectoryWithBlocksButNoManifestOrWALRefusesInsteadOfStartingAFreshStore() throws {

@@ -6,7 +6,8 @@ import Testing
 
 /// A store's long life on one disk: generation after generation of random writes, block
 /// cuts, compactions, retention passes and clean reopens, each generation ended by a
-/// power cut at a random file-system call (the last page torn) or after a clean close.
+/// power cut at a random file-system call (the last page torn) or after a clean close;
+/// after one cut in four the manifest is lost too, and `repair` rebuilds it.
 /// After every cut the store opens on what survived and gives back every acknowledged
 /// reading (`fsync=always`) except those its keep-last rule may drop, whole chains, the
 /// same readings through its range reads as through its versions, and drop counts that
@@ -65,6 +66,7 @@ import Testing
         quiet.hotMemoryBudgetBytes = 0
         quiet.retentionIntervalMs = 0
         var g = RandomReadings(seed: seed)
+        var faults = RandomReadings(seed: seed &* 7919)  // its own stream: the life's stays as it was
         var fs = PowerCutFileSystem(directories: [dir])
         var history = History()
         var cuts = 0, operations: [String: Int] = [:]
@@ -128,12 +130,15 @@ import Testing
             try? store?.close()
             if fs.isPoweredOff { cuts += 1 }
             fs = fs.survivor ?? fs.powerCut(tearLastPage: true, seed: seed)
+            if faults.chance(25), try Self.loseManifestAndRepair(fs, dir, context) {
+                operations["manifest rebuilt", default: 0] += 1
+            }
             try Self.expectSurvivor(fs, dir, quiet, &history, context)
         }
         // The default lives do what this test claims (a soak's seeds may cut less often).
         guard Self.soakSeeds == nil else { return }
         #expect(cuts >= 3, "seed \(seed): only \(cuts) generations ended in a cut mid-operation")
-        for op in ["put", options.hotMemoryBudgetBytes > 0 ? "idle" : "cut", "compact", "retention", "reopen"] {
+        for op in ["put", options.hotMemoryBudgetBytes > 0 ? "idle" : "cut", "compact", "retention", "reopen", "manifest rebuilt"] {
             #expect(operations[op, default: 0] > 0, "seed \(seed): no \(op) ran: \(operations)")
         }
         if options.hotMemoryBudgetBytes > 0 {
@@ -143,6 +148,22 @@ import Testing
             let maintenanceCuts = ["cut", "compact", "retention"].reduce(0) { $0 + operations["cut during \($1)", default: 0] }
             #expect(maintenanceCuts > 0, "seed \(seed): no power cut landed in a block cut, compaction or retention pass: \(operations)")
         }
+    }
+
+    /// A fault on top of a power cut: the manifest is lost (removed from the disk `fs`
+    /// holds), and `repair` must rebuild it from the catalog, blocks and WAL the cut left
+    /// (docs/format/manifest.md, "Rebuilding"). False when there was no manifest yet.
+    static func loseManifestAndRepair(_ fs: PowerCutFileSystem, _ dir: String, _ context: String) throws -> Bool {
+        let manifest = dir + "/" + Manifest.fileName
+        guard fs.exists(manifest) else { return false }
+        try fs.remove(manifest)
+        let report: RepairReport
+        do { report = try TestStore.repair(directory: dir, fileSystem: fs) } catch {
+            Issue.record("\(context): repair cannot rebuild the lost manifest: \(error)")
+            throw error
+        }
+        #expect(report.manifestRebuild != nil, "\(context): repair did not rebuild the lost manifest")
+        return true
     }
 
     /// Opens the store on `fs` and checks it against `history`. Versions of a batch in

@@ -110,7 +110,14 @@ enum ManifestRebuild {
                 blocksEnd = choice.lastLSN
                 leftOut += choice.leftOut.map { .init(path: $0.block.path, reason: $0.reason) }
             } else if let first = opened.first {
-                throw refuse("block file \(first.path) holds data but no series catalog checks")
+                // Without a catalog no block can be read; they can be left out only when the
+                // WAL holds every version they do (`walHoldsEverything`).
+                guard try walHoldsEverything(fs: fs, directory: directory, wal: wal, storeID: storeID, blocks: opened) else {
+                    throw refuse("block file \(first.path) holds data but no series catalog checks, and the WAL does not hold every version from LSN 1 to the blocks' last")
+                }
+                leftOut += opened.map {
+                    .init(path: $0.path, reason: "a block file without a series catalog that checks; the WAL holds every version it does (versions a retention pass dropped come back until its next pass)")
+                }
             }
 
             var manifest = Manifest(storeID: storeID, walFirstSegment: wal.firstSegment, walFirstLSN: wal.firstLSN ?? 1)
@@ -125,6 +132,21 @@ enum ManifestRebuild {
                 }
             }
             return Plan(manifest: manifest, leftOut: leftOut)
+        }
+
+        /// True when the WAL starts at LSN 1 and replays without damage past the last LSN
+        /// of `blocks`: then they hold nothing it lacks (a first cut stopped before its
+        /// catalog was written, or a WAL whose first segment never filled).
+        static func walHoldsEverything(fs: any FileSystem, directory: String, wal: WALStart, storeID: UInt64, blocks: [BlockFile]) throws(StoreError) -> Bool {
+            guard wal.firstLSN == 1 else { return false }
+            let blocksEnd = blocks.flatMap(\.entries).map(\.lastLSN).max() ?? 0
+            let fromTheStart = Manifest(storeID: storeID, walFirstSegment: wal.firstSegment, walFirstLSN: 1)
+            do {
+                let replay = try WALReplay.run(fs: fs, dataDirectory: directory, manifest: fromTheStart) { (_, _, _) throws(StoreError) in }
+                return blocksEnd < replay.nextLSN
+            } catch where error.code == .corruptWAL {
+                return false
+            }
         }
 
         /// The checkpoint: the last LSN of the WAL's leading batches whose versions the
