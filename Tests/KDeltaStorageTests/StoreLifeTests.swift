@@ -7,7 +7,8 @@ import Testing
 /// A store's long life on one disk: generation after generation of random writes, block
 /// cuts, compactions, retention passes and clean reopens, each generation ended by a
 /// power cut at a random file-system call (the last page torn) or after a clean close;
-/// after one cut in four the manifest is lost too, and `repair` rebuilds it.
+/// after one cut in four the manifest is lost too, and `repair` rebuilds it, and after one
+/// in four a byte of the catalog or of its copy is flipped.
 /// After every cut the store opens on what survived and gives back every acknowledged
 /// reading (`fsync=always`) except those its keep-last rule may drop, whole chains, the
 /// same readings through its range reads as through its versions, and drop counts that
@@ -133,12 +134,15 @@ import Testing
             if faults.chance(25), try Self.loseManifestAndRepair(fs, dir, context) {
                 operations["manifest rebuilt", default: 0] += 1
             }
+            if faults.chance(25), try Self.damageOneCatalogCopy(fs, dir, which: faults.next(2)) {
+                operations["catalog damaged", default: 0] += 1
+            }
             try Self.expectSurvivor(fs, dir, quiet, &history, context)
         }
         // The default lives do what this test claims (a soak's seeds may cut less often).
         guard Self.soakSeeds == nil else { return }
         #expect(cuts >= 3, "seed \(seed): only \(cuts) generations ended in a cut mid-operation")
-        for op in ["put", options.hotMemoryBudgetBytes > 0 ? "idle" : "cut", "compact", "retention", "reopen", "manifest rebuilt"] {
+        for op in ["put", options.hotMemoryBudgetBytes > 0 ? "idle" : "cut", "compact", "retention", "reopen", "manifest rebuilt", "catalog damaged"] {
             #expect(operations[op, default: 0] > 0, "seed \(seed): no \(op) ran: \(operations)")
         }
         if options.hotMemoryBudgetBytes > 0 {
@@ -163,6 +167,22 @@ import Testing
             throw error
         }
         #expect(report.manifestRebuild != nil, "\(context): repair did not rebuild the lost manifest")
+        return true
+    }
+
+    /// Another fault on top of a cut: a flipped byte in the newest catalog generation's
+    /// file (`which` 0) or its copy (1); the other one must stand in for it
+    /// (docs/format/catalog.md, "Two copies"). False when there was no catalog yet.
+    static func damageOneCatalogCopy(_ fs: PowerCutFileSystem, _ dir: String, which: Int) throws -> Bool {
+        let names = try fs.list(dir)
+        guard let newest = names.compactMap({ name -> UInt64? in name.hasPrefix("catalog-") && !name.hasSuffix(".tmp") ? UInt64(name.dropFirst(8).prefix(20)) : nil }).max() else { return false }
+        let digits = String(newest)
+        let stem = "catalog-" + String(repeating: "0", count: 20 - digits.count) + digits
+        let path = dir + "/" + stem + (which == 0 ? ".kdc" : ".copy.kdc")
+        guard fs.exists(path) else { return false }
+        var bytes = try fs.readFile(path)
+        bytes[bytes.count / 2] ^= 0x20
+        try fs.writeFileAtomically(path, bytes, directory: dir)
         return true
     }
 

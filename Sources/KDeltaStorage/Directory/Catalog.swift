@@ -67,9 +67,17 @@ struct Catalog: Sendable, Equatable {
         return w.bytes
     }
 
+    /// The advice that ends a damaged catalog's message.
+    static let backupAdvice = "; restore the data directory from a backup."
+
+    /// A damaged catalog's message without `backupAdvice`, to be combined with another.
+    static func withoutAdvice(_ message: String) -> String {
+        message.hasSuffix(backupAdvice) ? String(message.dropLast(backupAdvice.count)) : message
+    }
+
     static func decode(_ bytes: [UInt8], path: String) throws(StoreError) -> Catalog {
         func bad(_ offset: Int, _ why: String) -> StoreError {
-            StoreError(.corruptFile, "series catalog \(path) is damaged at offset \(offset) (\(why)); restore the data directory from a backup.", file: path, offset: Int64(offset))
+            StoreError(.corruptFile, "series catalog \(path) is damaged at offset \(offset) (\(why))\(backupAdvice)", file: path, offset: Int64(offset))
         }
         guard bytes.count >= 16 else { throw bad(0, "it has \(bytes.count) bytes") }
         let version2 = Array(bytes[0..<8]) == magic

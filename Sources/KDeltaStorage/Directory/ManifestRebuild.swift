@@ -17,7 +17,7 @@ enum ManifestRebuild {
         var found: [String] = []
         if has(directory + "/" + WALFormat.directoryName, { WALFormat.segmentNumber(fileName: $0) != nil }) { found.append("WAL segments") }
         if has(directory + "/" + BlockFormat.directoryName, { BlockFormat.number(fileName: $0) != nil }) { found.append("block files") }
-        if has(directory, { Catalog.generation(fileName: $0) != nil }) { found.append("a series catalog") }
+        if has(directory, { CatalogFiles.generation(ofEither: $0) != nil }) { found.append("a series catalog") }
         return found.isEmpty ? nil : found.joined(separator: ", ")
     }
 
@@ -80,18 +80,23 @@ enum ManifestRebuild {
 
             // The newest catalog that checks; damaged and older ones are left out.
             var catalog: (generation: UInt64, catalog: Catalog)? = nil
-            for g in try listed(fs, directory, Catalog.generation(fileName:)).sorted(by: >) {
-                let path = directory + "/" + Catalog.fileName(g)
+            for g in Set(try listed(fs, directory, CatalogFiles.generation(ofEither:))).sorted(by: >) {
+                let (file, copy) = CatalogFiles.paths(g, directory: directory)
+                let present = [file, copy].filter { fs.exists($0) }
                 if catalog != nil {
-                    leftOut.append(.init(path: path, reason: "an older series catalog than generation \(catalog!.generation)"))
+                    leftOut += present.map { .init(path: $0, reason: "an older series catalog than generation \(catalog!.generation)") }
                     continue
                 }
                 do throws(StoreError) {
-                    let bytes: [UInt8]
-                    do { bytes = try fs.readFile(path) } catch { throw StoreError.io(error, while: "reading \(path)") }
-                    catalog = (g, try Catalog.decode(bytes, path: path))
+                    let read = try CatalogFiles.read(g, fs: fs, directory: directory)
+                    catalog = (g, read.catalog)
+                    if let damage = read.fileDamage, fs.exists(file) {
+                        // Its copy checks: the damaged file goes aside, and the next open for
+                        // writing rewrites it from the copy.
+                        leftOut.append(.init(path: file, reason: damage))
+                    }
                 } catch {
-                    leftOut.append(.init(path: path, reason: error.message))
+                    leftOut += present.map { .init(path: $0, reason: error.message) }
                 }
             }
 

@@ -7,7 +7,7 @@ public struct DiskUsage: Sendable, Equatable {
     public var blockBytes: Int64
     /// Rollup blocks.
     public var rollupBytes: Int64
-    /// Manifest and catalog.
+    /// Manifest and catalog (two copies).
     public var metadataBytes: Int64
 
     public init(walBytes: Int64, blockBytes: Int64, rollupBytes: Int64, metadataBytes: Int64) {

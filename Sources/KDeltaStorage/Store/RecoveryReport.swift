@@ -27,6 +27,9 @@ public struct RecoveryReport: Sendable {
     public var damagedChunks: [String] = []
     /// WAL damage passed over because it held only checkpointed versions, one line each.
     public var walDamageSkipped: [String] = []
+    /// A file of the series catalog (or its copy) that was missing or damaged: the other
+    /// was read and, unless read-only, the first rewritten from it.
+    public var catalogRepairs: [String] = []
 
     /// One line per finding, for logs and `kdelta-edge` output; empty when clean.
     public var findings: [String] {
@@ -35,6 +38,7 @@ public struct RecoveryReport: Sendable {
         if let s = incompleteSegment {
             out.append("removed WAL segment \(s), whose creation was interrupted (it held no records)")
         }
+        out.append(contentsOf: catalogRepairs)
         out.append(contentsOf: damagedChunks)
         out.append(contentsOf: walDamageSkipped)
         for path in checkpointedSegmentsRemoved {

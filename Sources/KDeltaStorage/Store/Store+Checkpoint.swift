@@ -123,18 +123,7 @@ extension Store {
         var next = proposed
         next.catalogGeneration = manifest.catalogGeneration + 1
         next.nextBlockNumber = max(next.nextBlockNumber, reservedBlockNumber)
-        let catalogPath = directory + "/" + Catalog.fileName(next.catalogGeneration)
-        do throws(FileSystemError) {
-            let fd = try fs.open(catalogPath, .createOrTruncate)
-            do throws(FileSystemError) {
-                try fs.write(fd, catalog.encoded(), at: 0)
-                try fs.sync(fd)
-            } catch {
-                fs.close(fd)
-                throw error
-            }
-            fs.close(fd)
-        } catch { throw StoreError.io(error, while: "writing the series catalog \(catalogPath)") }
+        try CatalogFiles.write(catalog, generation: next.catalogGeneration, fs: fs, directory: directory)
         do throws(FileSystemError) {
             try fs.writeFileAtomically(directory + "/" + Manifest.fileName, next.encoded(), directory: directory)
         } catch {
@@ -159,8 +148,7 @@ extension Store {
     /// Removes catalog generation `generation` (0: none), replaced by a later one.
     func removeCatalog(_ generation: UInt64) throws(StoreError) {
         guard generation > 0 else { return }
-        let old = directory + "/" + Catalog.fileName(generation)
-        do throws(FileSystemError) { try fs.remove(old) } catch { throw StoreError.io(error, while: "removing the old series catalog \(old)") }
+        try CatalogFiles.remove(generation, fs: fs, directory: directory)
     }
 
     /// Removes block files a new manifest no longer names, then syncs their folder.

@@ -214,7 +214,7 @@ extension Store {
             next.addBlock(Manifest.BlockRef(number: block.number, level: summary.level, bytes: summary.bytes))
             let catalog = state.withReadLock { catalogAsOfCheckpoint() }
             let previous = try installCheckpoint(catalog, next, what: "a compaction")
-            report.bytesWritten = summary.bytes + Int64(catalog.encoded().count + manifest.encoded().count)
+            report.bytesWritten = summary.bytes + Int64(2 * catalog.encoded().count + manifest.encoded().count)  // the catalog and its copy
             state.withWriteLock {
                 for s in hot.series {
                     apply(s, chunkIndex(s).map { ChunkRef(block: block, index: $0) })

@@ -12,7 +12,7 @@ extension Store {
             return (b, r, catalogSeriesCount)
         }
         return DiskUsage(walBytes: Int64(segments) * Int64(options.walSegmentBytes), blockBytes: blocks,
-                         rollupBytes: rollups, metadataBytes: 4096 + Int64(catalogSeries) * 120)
+                         rollupBytes: rollups, metadataBytes: 4096 + Int64(catalogSeries) * 240)  // the catalog, twice
     }
 
     /// Holds the disk budget (docs/retention.md): when the files take more than

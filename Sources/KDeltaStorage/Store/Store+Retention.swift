@@ -83,7 +83,7 @@ extension Store {
                 return c
             }
             let previous = try installCheckpoint(catalog, next, what: "a retention pass")
-            report.bytesWritten += Int64(catalog.encoded().count + manifest.encoded().count)
+            report.bytesWritten += Int64(2 * catalog.encoded().count + manifest.encoded().count)  // the catalog and its copy
             // 4. Memory follows.
             state.withWriteLock {
                 for p in plans {

@@ -168,6 +168,7 @@ public final class Store: @unchecked Sendable {
         report.orphansRemoved = tiers.orphansRemoved
         report.checkpointedSegmentsRemoved = tiers.checkpointedSegmentsRemoved
         report.damagedChunks = tiers.damaged
+        report.catalogRepairs = tiers.catalogFindings
         report.walDamageSkipped = replay.damageSkipped
         let store = Store(directory: directory, options: options, fs: fs, lock: lock, manifest: manifest, hot: hot,
                           writer: writer, nextLSN: replay.nextLSN, recovery: report)

@@ -12,6 +12,9 @@ enum TierRecovery {
         var damaged: [String] = []
         /// Series the catalog lists.
         var catalogSeries = 0
+        /// One file of the catalog was missing or damaged: the other was read, and the
+        /// first rewritten from it (unless read-only).
+        var catalogFindings: [String] = []
     }
 
     /// Restores every catalogued series with its chunks into `hot`, checking that each
@@ -30,9 +33,18 @@ enum TierRecovery {
             return result
         }
         let catalogPath = directory + "/" + Catalog.fileName(manifest.catalogGeneration)
-        let bytes: [UInt8]
-        do { bytes = try fs.readFile(catalogPath) } catch { throw StoreError.io(error, while: "reading the series catalog \(catalogPath)") }
-        let catalog = try Catalog.decode(bytes, path: catalogPath)
+        let read = try CatalogFiles.read(manifest.catalogGeneration, fs: fs, directory: directory)
+        let catalog = read.catalog
+        let (file, copy) = CatalogFiles.paths(manifest.catalogGeneration, directory: directory)
+        for (damage, path, other) in [(read.fileDamage, file, copy), (read.copyDamage, copy, file)] {
+            guard let damage else { continue }
+            if removeOrphans {
+                try CatalogFiles.rewrite(path, from: read.goodBytes, fs: fs, directory: directory)
+                result.catalogFindings.append("\(damage): rewrote \(path) from \(other)")
+            } else {
+                result.catalogFindings.append("\(damage): read \(other) (the next open for writing rewrites \(path) from it)")
+            }
+        }
         for e in catalog.entries {
             let s = Series(id: e.seriesID, key: e.key)
             s.restore(firstSeq: e.firstSeq, nextSeq: e.nextSeq, lastID: e.lastID, drops: e.drops, rollupFloorMs: e.rollupFloorMs)
@@ -133,7 +145,7 @@ enum TierRecovery {
         do { names = try fs.list(directory) } catch { throw StoreError.io(error, while: "listing \(directory)") }
         var removedCatalog = false
         for name in names {
-            guard let g = Catalog.generation(fileName: name), g != manifest.catalogGeneration else { continue }
+            guard let g = CatalogFiles.generation(ofEither: name), g != manifest.catalogGeneration else { continue }
             do { try fs.remove(directory + "/" + name) } catch { throw StoreError.io(error, while: "removing the old series catalog \(directory)/\(name)") }
             result.orphansRemoved.append(directory + "/" + name)
             removedCatalog = true

@@ -1,0 +1,109 @@
+/// The files of a series catalog generation: `catalog-G.kdc` and its copy
+/// `catalog-G.copy.kdc`, the same bytes written and synced one after the other
+/// (docs/format/catalog.md, "Two copies"). Every block's series hang on the catalog, so
+/// one damaged file (a flipped bit, a page an SD card lost at a power cut) must not make
+/// the whole store unreadable: when one copy does not check, the other is read.
+enum CatalogFiles {
+    static let copySuffix = ".copy" + Catalog.suffix
+
+    static func copyFileName(_ generation: UInt64) -> String {
+        String(Catalog.fileName(generation).dropLast(Catalog.suffix.count)) + copySuffix
+    }
+
+    /// The generation of a catalog file or of its copy.
+    static func generation(ofEither fileName: String) -> UInt64? {
+        if let g = Catalog.generation(fileName: fileName) { return g }
+        guard fileName.hasSuffix(copySuffix) else { return nil }
+        return Catalog.generation(fileName: String(fileName.dropLast(copySuffix.count)) + Catalog.suffix)
+    }
+
+    /// The paths of both files of `generation` in `directory`.
+    static func paths(_ generation: UInt64, directory: String) -> (file: String, copy: String) {
+        (directory + "/" + Catalog.fileName(generation), directory + "/" + copyFileName(generation))
+    }
+
+    /// Writes `catalog` as `generation`, the file and then its copy, each synced. Their
+    /// folder is synced by the manifest written next (which alone makes them count).
+    static func write(_ catalog: Catalog, generation: UInt64, fs: any FileSystem, directory: String) throws(StoreError) {
+        let bytes = catalog.encoded()
+        let (file, copy) = paths(generation, directory: directory)
+        for path in [file, copy] {
+            do throws(FileSystemError) {
+                let fd = try fs.open(path, .createOrTruncate)
+                do throws(FileSystemError) {
+                    try fs.write(fd, bytes, at: 0)
+                    try fs.sync(fd)
+                } catch {
+                    fs.close(fd)
+                    throw error
+                }
+                fs.close(fd)
+            } catch { throw StoreError.io(error, while: "writing the series catalog \(path)") }
+        }
+    }
+
+    /// What `read` found: the catalog, and which of its two files did not check (missing
+    /// or damaged: why), with the bytes of the one that did, to rewrite the other from.
+    struct Read {
+        var catalog: Catalog
+        var goodBytes: [UInt8]
+        var fileDamage: String? = nil
+        var copyDamage: String? = nil
+    }
+
+    /// Reads generation `generation`: the file, or its copy when the file is missing or
+    /// damaged; the other one is checked too, so that a damaged copy is found (and
+    /// rewritten) before the file fails as well. Stores written before the copy existed
+    /// have none: a damaged file's error is thrown as it is.
+    static func read(_ generation: UInt64, fs: any FileSystem, directory: String) throws(StoreError) -> Read {
+        let (file, copy) = paths(generation, directory: directory)
+        let fileError: StoreError
+        do throws(StoreError) {
+            let (catalog, bytes) = try decode(file, fs: fs)
+            var read = Read(catalog: catalog, goodBytes: bytes)
+            if !fs.exists(copy) {
+                read.copyDamage = "the series catalog copy \(copy) is missing"
+            } else {
+                do throws(StoreError) {
+                    let copyBytes = try decode(copy, fs: fs).bytes
+                    if copyBytes != bytes { read.copyDamage = "the series catalog copy \(copy) differs from \(file)" }
+                } catch {
+                    read.copyDamage = Catalog.withoutAdvice(error.message)
+                }
+            }
+            return read
+        } catch { fileError = error }
+        guard fs.exists(copy) else { throw fileError }
+        do throws(StoreError) {
+            let (catalog, bytes) = try decode(copy, fs: fs)
+            return Read(catalog: catalog, goodBytes: bytes, fileDamage: Catalog.withoutAdvice(fileError.message))
+        } catch {
+            throw StoreError(
+                .corruptFile,
+                "both copies of the series catalog are unreadable: \(Catalog.withoutAdvice(fileError.message)); \(Catalog.withoutAdvice(error.message))\(Catalog.backupAdvice)",
+                file: file, offset: fileError.offset)
+        }
+    }
+
+    private static func decode(_ path: String, fs: any FileSystem) throws(StoreError) -> (catalog: Catalog, bytes: [UInt8]) {
+        let bytes: [UInt8]
+        do { bytes = try fs.readFile(path) } catch { throw StoreError.io(error, while: "reading the series catalog \(path)") }
+        return (try Catalog.decode(bytes, path: path), bytes)
+    }
+
+    /// Rewrites `path`, a missing or damaged file of a catalog generation, from the other
+    /// one's bytes (atomically).
+    static func rewrite(_ path: String, from bytes: [UInt8], fs: any FileSystem, directory: String) throws(StoreError) {
+        do { try fs.writeFileAtomically(path, bytes, directory: directory) } catch {
+            throw StoreError.io(error, while: "rewriting the series catalog file \(path) from its other copy")
+        }
+    }
+
+    /// Removes both files of `generation` (a store written before copies has none).
+    static func remove(_ generation: UInt64, fs: any FileSystem, directory: String) throws(StoreError) {
+        let (file, copy) = paths(generation, directory: directory)
+        for path in [file, copy] where fs.exists(path) {
+            do { try fs.remove(path) } catch { throw StoreError.io(error, while: "removing the old series catalog \(path)") }
+        }
+    }
+}
