@@ -285,4 +285,32 @@ import Testing
         r = try cli.run(["verify"])
         #expect(r.status == 0 && r.stdout.contains("verified 4 versions"), "\(r.stdout) \(r.stderr)")
     }
+
+    /// A damaged series catalog: reads go on from its copy, saying so on stderr, and
+    /// `repair` rewrites the file from the copy.
+    @Test func aDamagedCatalogIsReadFromItsCopyAndRepaired() throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        let data = dir.path + "/data"
+        let cli = CLIRunner(dataDir: data)
+        for i in 0..<3 { _ = try cli.run(["put", "sensors/a", "\(i)"]) }
+        _ = try cli.run(["compact"])
+        let catalog = data + "/catalog-00000000000000000001.kdc"
+        var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: catalog)))
+        bytes[20] ^= 0x04
+        try Data(bytes).write(to: URL(fileURLWithPath: catalog))
+
+        var r = try cli.run(["get", "sensors/a"])
+        #expect(r.status == 0 && r.stdout.contains("sensors/a = 2"), "\(r.stdout) \(r.stderr)")
+        #expect(r.stderr.contains("\(catalog) is damaged") && r.stderr.contains("the next open for writing rewrites"), "\(r.stderr)")
+        r = try cli.run(["repair", "--json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let report = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
+        #expect(report?["repaired"] as? Bool == true, "\(r.stdout)")
+        #expect((report?["catalogRepairs"] as? [String])?.first?.contains("rewrote \(catalog) from") == true, "\(r.stdout)")
+        r = try cli.run(["get", "sensors/a"])
+        #expect(r.status == 0 && r.stderr.isEmpty, "\(r.stderr)")
+        r = try cli.run(["repair"])
+        #expect(r.status == 0 && r.stdout.contains("nothing to repair"), "\(r.stdout) \(r.stderr)")
+    }
 }

@@ -27,6 +27,17 @@ import Testing
         try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.hasPrefix("catalog-") }.sorted()
     }
 
+    /// Flips a bit of the file at `path` (in its middle, or at `offset`); returns its bytes
+    /// from before.
+    @discardableResult
+    static func damage(_ path: String, at offset: Int? = nil) -> [UInt8] {
+        let good = WALSurgery.read(path)
+        var bytes = good
+        bytes[offset ?? bytes.count / 2] ^= 0x08
+        WALSurgery.overwrite(path, bytes)
+        return good
+    }
+
     static let file = "catalog-00000000000000000001.kdc"
     static let copy = "catalog-00000000000000000001.copy.kdc"
 
@@ -50,9 +61,7 @@ import Testing
         let path = dir.path + "/" + Self.file
         let good = WALSurgery.read(path)
         if damage == "flipped" {
-            var bytes = good
-            bytes[bytes.count / 2] ^= 0x08
-            WALSurgery.overwrite(path, bytes)
+            Self.damage(path)
         } else {
             try FileManager.default.removeItem(atPath: path)
         }
@@ -85,10 +94,7 @@ import Testing
         defer { dir.remove() }
         let acked = try Self.store(dir.path)
         let copy = dir.path + "/" + Self.copy
-        let good = WALSurgery.read(copy)
-        var bytes = good
-        bytes[bytes.count / 2] ^= 0x08
-        WALSurgery.overwrite(copy, bytes)
+        let good = Self.damage(copy)
         let store = try TestStore.open(directory: dir.path)
         _ = try acked.expectPresent(in: store, "with a damaged copy")
         #expect(store.recovery.findings.contains { $0.contains(copy) && $0.contains("is damaged") && $0.contains("rewrote \(copy) from") }, "\(store.recovery.findings)")
@@ -100,11 +106,7 @@ import Testing
         let dir = TemporaryDirectory("catalog-both")
         defer { dir.remove() }
         _ = try Self.store(dir.path)
-        for name in [Self.file, Self.copy] {
-            var bytes = WALSurgery.read(dir.path + "/" + name)
-            bytes[20] ^= 0x01
-            WALSurgery.overwrite(dir.path + "/" + name, bytes)
-        }
+        for name in [Self.file, Self.copy] { Self.damage(dir.path + "/" + name, at: 20) }
         let before = try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted()
         let refusal = TestStore.refusal { _ = try TestStore.open(directory: dir.path) }
         #expect(refusal?.code == .corruptFile)
@@ -134,9 +136,7 @@ import Testing
         #expect(WALSurgery.read(copy) == WALSurgery.read(dir.path + "/" + Self.file))
         try FileManager.default.removeItem(atPath: copy)
 
-        var bytes = WALSurgery.read(dir.path + "/" + Self.file)
-        bytes[20] ^= 0x01
-        WALSurgery.overwrite(dir.path + "/" + Self.file, bytes)
+        Self.damage(dir.path + "/" + Self.file, at: 20)
         let refusal = TestStore.refusal { _ = try TestStore.open(directory: dir.path) }
         #expect(refusal?.message.hasPrefix("series catalog \(dir.path)/\(Self.file) is damaged") == true, "\(refusal?.message ?? "accepted")")
     }
@@ -148,10 +148,7 @@ import Testing
         defer { dir.remove() }
         let acked = try Self.store(dir.path)
         let path = dir.path + "/" + Self.file
-        let good = WALSurgery.read(path)
-        var bytes = good
-        bytes[bytes.count / 2] ^= 0x08
-        WALSurgery.overwrite(path, bytes)
+        let good = Self.damage(path)
         try FileManager.default.removeItem(atPath: dir.path + "/" + Manifest.fileName)
 
         let rebuilt = try #require(try TestStore.repair(directory: dir.path).manifestRebuild)

@@ -91,12 +91,24 @@ enum CatalogFiles {
         return (try Catalog.decode(bytes, path: path), bytes)
     }
 
-    /// Rewrites `path`, a missing or damaged file of a catalog generation, from the other
-    /// one's bytes (atomically).
-    static func rewrite(_ path: String, from bytes: [UInt8], fs: any FileSystem, directory: String) throws(StoreError) {
-        do { try fs.writeFileAtomically(path, bytes, directory: directory) } catch {
-            throw StoreError.io(error, while: "rewriting the series catalog file \(path) from its other copy")
+    /// Rewrites the file of `generation` that `read` found missing or damaged from the
+    /// other one (atomically), unless `readOnly`; returns one line per such file, for the
+    /// recovery or repair report.
+    static func mend(_ read: Read, generation: UInt64, fs: any FileSystem, directory: String, readOnly: Bool) throws(StoreError) -> [String] {
+        let (file, copy) = paths(generation, directory: directory)
+        var lines: [String] = []
+        for (damage, path, other) in [(read.fileDamage, file, copy), (read.copyDamage, copy, file)] {
+            guard let damage else { continue }
+            if readOnly {
+                lines.append("\(damage): read \(other) (the next open for writing rewrites \(path) from it)")
+                continue
+            }
+            do { try fs.writeFileAtomically(path, read.goodBytes, directory: directory) } catch {
+                throw StoreError.io(error, while: "rewriting the series catalog file \(path) from \(other)")
+            }
+            lines.append("\(damage): rewrote \(path) from \(other)")
         }
+        return lines
     }
 
     /// Removes both files of `generation` (a store written before copies has none).

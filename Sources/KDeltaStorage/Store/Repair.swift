@@ -32,6 +32,9 @@ public struct RepairReport: Sendable, Equatable {
     /// afresh with at checkpoint + 1.
     public var walEndedAtLSN: UInt64? = nil
     public var walRestartSegment: UInt64? = nil
+    /// Files of the series catalog found missing or damaged and rewritten from the other
+    /// copy (docs/format/catalog.md, "Two copies"), one line each.
+    public var catalogRepairs: [String] = []
 }
 
 /// Makes a damaged store open again, moving what it sets aside into `repair/<time>/`, never
@@ -70,6 +73,13 @@ public enum Repair {
             manifest = try readManifest(fs: fs, path: manifestPath)
         }
 
+        // A damaged file of the series catalog is rewritten from its copy (or the reverse).
+        var catalogRepairs: [String] = []
+        if manifest.catalogGeneration > 0 {
+            let read = try CatalogFiles.read(manifest.catalogGeneration, fs: fs, directory: directory)
+            catalogRepairs = try CatalogFiles.mend(read, generation: manifest.catalogGeneration, fs: fs, directory: directory, readOnly: false)
+        }
+
         // Find the first damage by replaying into a scratch hot tier: the same checks as open.
         let hot = HotTier()
         var damage: (file: String, offset: Int64, reason: String)? = nil
@@ -93,7 +103,7 @@ public enum Repair {
         guard let (file, offset, reason) = damage else {
             var report = RepairReport(
                 recordsSetAside: 0, versionsSetAside: 0, bytesSetAside: 0, segmentsMoved: 0, versionsKept: kept, manifestRebuild: rebuilt,
-                walDamageSkipped: skipped)
+                walDamageSkipped: skipped, catalogRepairs: catalogRepairs)
             try restartWALIfItEndsBeforeTheCheckpoint(fs: fs, directory: directory, manifest: manifest, walEnd: walEnd, report: &report)
             return report
         }
@@ -105,7 +115,7 @@ public enum Repair {
         var report = RepairReport(
             damagedFile: file, offset: offset, reason: reason, setAsideDirectory: asideDir,
             recordsSetAside: 0, versionsSetAside: 0, bytesSetAside: 0, segmentsMoved: 0, versionsKept: kept, manifestRebuild: rebuilt,
-            walDamageSkipped: skipped)
+            walDamageSkipped: skipped, catalogRepairs: catalogRepairs)
 
         // 1. Copy the damaged segment's tail aside, up to its last non-zero byte (the rest
         // is preallocated zeros), and count what it held.

@@ -35,16 +35,7 @@ enum TierRecovery {
         let catalogPath = directory + "/" + Catalog.fileName(manifest.catalogGeneration)
         let read = try CatalogFiles.read(manifest.catalogGeneration, fs: fs, directory: directory)
         let catalog = read.catalog
-        let (file, copy) = CatalogFiles.paths(manifest.catalogGeneration, directory: directory)
-        for (damage, path, other) in [(read.fileDamage, file, copy), (read.copyDamage, copy, file)] {
-            guard let damage else { continue }
-            if removeOrphans {
-                try CatalogFiles.rewrite(path, from: read.goodBytes, fs: fs, directory: directory)
-                result.catalogFindings.append("\(damage): rewrote \(path) from \(other)")
-            } else {
-                result.catalogFindings.append("\(damage): read \(other) (the next open for writing rewrites \(path) from it)")
-            }
-        }
+        result.catalogFindings = try CatalogFiles.mend(read, generation: manifest.catalogGeneration, fs: fs, directory: directory, readOnly: !removeOrphans)
         for e in catalog.entries {
             let s = Series(id: e.seriesID, key: e.key)
             s.restore(firstSeq: e.firstSeq, nextSeq: e.nextSeq, lastID: e.lastID, drops: e.drops, rollupFloorMs: e.rollupFloorMs)

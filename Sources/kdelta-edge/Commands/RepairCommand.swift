@@ -16,7 +16,7 @@ struct RepairCommand: ParsableCommand {
         if location.json {
             print(JSONValue.object([
                 // Whether anything changed: a tail set aside, a manifest rebuilt, the WAL restarted.
-                ("repaired", .bool(report.damagedFile != nil || report.manifestRebuild != nil || report.walRestartSegment != nil)),
+                ("repaired", .bool(report.damagedFile != nil || report.manifestRebuild != nil || report.walRestartSegment != nil || !report.catalogRepairs.isEmpty)),
                 ("damagedFile", report.damagedFile.map { .string($0) } ?? .null),
                 ("offset", report.offset.map { .int($0) } ?? .null),
                 ("reason", report.reason.map { .string($0) } ?? .null),
@@ -30,10 +30,12 @@ struct RepairCommand: ParsableCommand {
                 ("walDamageSkipped", .array(report.walDamageSkipped.map { .string($0) })),
                 ("walEndedAtLSN", report.walEndedAtLSN.map { .int(Int64($0)) } ?? .null),
                 ("walRestartSegment", report.walRestartSegment.map { .int(Int64($0)) } ?? .null),
+                ("catalogRepairs", .array(report.catalogRepairs.map { .string($0) })),
             ]).canonicalText)
             return
         }
         if let m = report.manifestRebuild { Self.describe(m) }
+        for line in report.catalogRepairs { print(line) }
         for line in report.walDamageSkipped { print(line) }
         defer {
             if let end = report.walEndedAtLSN, let segment = report.walRestartSegment {
@@ -46,7 +48,7 @@ struct RepairCommand: ParsableCommand {
                 print("nothing to set aside: the damage held only versions already in block files (\(counted(report.versionsKept, "version")) in the WAL); the store opens")
                 return
             }
-            if report.manifestRebuild != nil {
+            if report.manifestRebuild != nil || !report.catalogRepairs.isEmpty {
                 print("the WAL is intact (\(counted(report.versionsKept, "version")) in it); the store opens again")
                 return
             }
