@@ -260,15 +260,22 @@ import Testing
         #expect(r.status == 0 && r.stdout.contains("verified 12 versions"), "\(r.stdout) \(r.stderr)")
     }
 
+    /// A store in `data` with versions 0, 1, 2 of sensors/a, all in a block (`compact`).
+    static func compactedStore(_ data: String) throws -> CLIRunner {
+        let cli = CLIRunner(dataDir: data)
+        for i in 0..<3 { _ = try cli.run(["put", "sensors/a", "\(i)"]) }
+        let r = try cli.run(["compact"])
+        #expect(r.status == 0, "\(r.stderr)")
+        return cli
+    }
+
     /// The WAL deleted after `compact`: the store refuses to open (exit 3), and `repair`
     /// starts the WAL afresh after the checkpoint, every version being in a block.
     @Test func aWALDeletedAfterCompactIsRestartedByRepair() throws {
         let dir = TemporaryDirectory()
         defer { dir.remove() }
         let data = dir.path + "/data"
-        let cli = CLIRunner(dataDir: data)
-        for i in 0..<3 { _ = try cli.run(["put", "sensors/a", "\(i)"]) }
-        _ = try cli.run(["compact"])
+        let cli = try Self.compactedStore(data)
         for name in try FileManager.default.contentsOfDirectory(atPath: data + "/wal") {
             try FileManager.default.removeItem(atPath: data + "/wal/" + name)
         }
@@ -292,9 +299,7 @@ import Testing
         let dir = TemporaryDirectory()
         defer { dir.remove() }
         let data = dir.path + "/data"
-        let cli = CLIRunner(dataDir: data)
-        for i in 0..<3 { _ = try cli.run(["put", "sensors/a", "\(i)"]) }
-        _ = try cli.run(["compact"])
+        let cli = try Self.compactedStore(data)
         let catalog = data + "/catalog-00000000000000000001.kdc"
         var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: catalog)))
         bytes[20] ^= 0x04
