@@ -160,4 +160,26 @@ import Testing
         try store.close()
         #expect(WALSurgery.read(path) == good)
     }
+
+    /// A manifest or catalog write cut short before its rename leaves `NAME.tmp`: an open
+    /// for writing removes it and says so; other files are not ours and stay.
+    @Test func temporariesOfInterruptedWritesAreRemoved() throws {
+        let dir = TemporaryDirectory("catalog-tmp")
+        defer { dir.remove() }
+        _ = try Self.store(dir.path)
+        let ours = [Manifest.fileName + ".tmp", Self.file + ".tmp"].map { dir.path + "/" + $0 }
+        let theirs = dir.path + "/notes.tmp"
+        for path in ours + [theirs] { try Data([1, 2, 3]).write(to: URL(fileURLWithPath: path)) }
+        var readOnly = StoreOptions()
+        readOnly.readOnly = true
+        try TestStore.open(directory: dir.path, options: readOnly).close()
+        #expect((ours + [theirs]).allSatisfy { FileManager.default.fileExists(atPath: $0) }, "read-only removes nothing")
+
+        let store = try TestStore.open(directory: dir.path)
+        #expect(Set(store.recovery.temporariesRemoved) == Set(ours))
+        #expect(store.recovery.findings.filter { $0.contains("interrupted before its rename") }.count == 2, "\(store.recovery.findings)")
+        try store.close()
+        #expect(!ours.contains { FileManager.default.fileExists(atPath: $0) })
+        #expect(FileManager.default.fileExists(atPath: theirs))
+    }
 }

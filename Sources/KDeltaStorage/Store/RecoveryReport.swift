@@ -20,6 +20,9 @@ public struct RecoveryReport: Sendable {
     /// written: their data is still in the WAL or in the blocks they were to replace),
     /// removed.
     public var orphansRemoved: [String] = []
+    /// Temporary files of a manifest or catalog write cut short before its rename (the
+    /// file it was to replace is whole), removed.
+    public var temporariesRemoved: [String] = []
     /// WAL segments before the manifest's first one (a checkpoint's clean-up cut short, or
     /// a WAL that `repair` restarted), removed: every version in them is in block files.
     public var checkpointedSegmentsRemoved: [String] = []
@@ -43,6 +46,9 @@ public struct RecoveryReport: Sendable {
         out.append(contentsOf: walDamageSkipped)
         for path in checkpointedSegmentsRemoved {
             out.append("removed WAL segment \(path), which precedes the manifest's first segment: every version in it is in block files")
+        }
+        for t in temporariesRemoved {
+            out.append("removed \(t), the temporary file of a write interrupted before its rename (the file it was to replace is whole)")
         }
         for o in orphansRemoved {
             out.append("removed \(o), left by a cut or compaction that was interrupted before its checkpoint (its data is still in the WAL or the older blocks)")

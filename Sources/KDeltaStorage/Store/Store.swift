@@ -166,6 +166,7 @@ public final class Store: @unchecked Sendable {
         report.blocks = tiers.blocks
         report.blockVersions = tiers.versions
         report.orphansRemoved = tiers.orphansRemoved
+        report.temporariesRemoved = tiers.temporariesRemoved
         report.checkpointedSegmentsRemoved = tiers.checkpointedSegmentsRemoved
         report.damagedChunks = tiers.damaged
         report.catalogRepairs = tiers.catalogFindings

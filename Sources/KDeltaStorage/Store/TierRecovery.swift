@@ -8,6 +8,7 @@ enum TierRecovery {
         var blocks = 0
         var versions = 0
         var orphansRemoved: [String] = []
+        var temporariesRemoved: [String] = []
         var checkpointedSegmentsRemoved: [String] = []
         var damaged: [String] = []
         /// Series the catalog lists.
@@ -96,7 +97,13 @@ enum TierRecovery {
         return result
     }
 
-    /// Block and catalog files the manifest does not name: left by a cut or compaction
+    /// The manifest or a catalog file.
+    private static func isOwnFile(_ name: String) -> Bool {
+        name == Manifest.fileName || CatalogFiles.generation(ofEither: name) != nil
+    }
+
+    /// Block and catalog files the manifest does not name, and temporary files of writes
+    /// cut short before their rename: left by a cut or compaction
     /// whose checkpoint never happened (their data is still in the WAL or the older
     /// blocks), or replaced by a later checkpoint whose clean-up was interrupted.
     private static func removeUnnamedFiles(fs: any FileSystem, directory: String, manifest: Manifest, result: inout Result) throws(StoreError) {
@@ -134,14 +141,22 @@ enum TierRecovery {
         }
         let names: [String]
         do { names = try fs.list(directory) } catch { throw StoreError.io(error, while: "listing \(directory)") }
-        var removedCatalog = false
+        var removedAny = false
         for name in names {
+            if name.hasSuffix(".tmp"), isOwnFile(String(name.dropLast(4))) {
+                // A manifest or catalog write cut short before its rename: the file it was
+                // to replace is whole.
+                do { try fs.remove(directory + "/" + name) } catch { throw StoreError.io(error, while: "removing the temporary file \(directory)/\(name)") }
+                result.temporariesRemoved.append(directory + "/" + name)
+                removedAny = true
+                continue
+            }
             guard let g = CatalogFiles.generation(ofEither: name), g != manifest.catalogGeneration else { continue }
             do { try fs.remove(directory + "/" + name) } catch { throw StoreError.io(error, while: "removing the old series catalog \(directory)/\(name)") }
             result.orphansRemoved.append(directory + "/" + name)
-            removedCatalog = true
+            removedAny = true
         }
-        if removedCatalog {
+        if removedAny {
             do { try fs.syncDirectory(directory) } catch { throw StoreError.io(error, while: "syncing \(directory)") }
         }
     }
