@@ -64,9 +64,14 @@ enum CatalogFiles {
             if !fs.exists(copy) {
                 read.copyDamage = "the series catalog copy \(copy) is missing"
             } else {
+                // The same bytes as a file that checks check too; only a copy that differs
+                // is decoded, for what is wrong with it.
                 do throws(StoreError) {
-                    let copyBytes = try decode(copy, fs: fs).bytes
-                    if copyBytes != bytes { read.copyDamage = "the series catalog copy \(copy) differs from \(file)" }
+                    let copyBytes = try contents(copy, fs: fs)
+                    if copyBytes != bytes {
+                        _ = try Catalog.decode(copyBytes, path: copy)
+                        read.copyDamage = "the series catalog copy \(copy) checks but differs from \(file)"
+                    }
                 } catch {
                     read.copyDamage = Catalog.withoutAdvice(error.message)
                 }
@@ -85,9 +90,12 @@ enum CatalogFiles {
         }
     }
 
+    private static func contents(_ path: String, fs: any FileSystem) throws(StoreError) -> [UInt8] {
+        do { return try fs.readFile(path) } catch { throw StoreError.io(error, while: "reading the series catalog \(path)") }
+    }
+
     private static func decode(_ path: String, fs: any FileSystem) throws(StoreError) -> (catalog: Catalog, bytes: [UInt8]) {
-        let bytes: [UInt8]
-        do { bytes = try fs.readFile(path) } catch { throw StoreError.io(error, while: "reading the series catalog \(path)") }
+        let bytes = try contents(path, fs: fs)
         return (try Catalog.decode(bytes, path: path), bytes)
     }
 
