@@ -107,7 +107,10 @@ import Testing
             peak = max(peak, store.stats().memoryBytes)
         }
         // Let the cutter finish what the last commit triggered.
+        let budgetCuts = store.stats().budgetCuts
         try store.cut()
+        let stats = store.stats()
+        #expect(budgetCuts >= 1 && stats.cuts >= stats.budgetCuts, "\(stats.cuts) cuts, \(stats.budgetCuts) by the budget")
         // 80,000 versions (~8 MB in memory) stayed under the budget plus what arrives
         // while one cut runs (bounded by the test's pace: a few budgets at most).
         #expect(peak < 4 * o.hotMemoryBudgetBytes, "peak \(peak)")
@@ -135,7 +138,7 @@ import Testing
         while store.stats().cutFailures == 0 && waited < 5_000 { sleepMs(5); waited += 5 }
         let failing = store.stats()
         #expect(failing.cutFailures > 0 && failing.maintenanceFailures >= failing.cutFailures, "\(failing.cutFailures) cut failures, \(failing.maintenanceFailures) failures")
-        #expect(failing.cuts == 0 && failing.blocks == 0)
+        #expect(failing.cuts == 0 && failing.budgetCuts == 0 && failing.blocks == 0)
         #expect(failing.lastMaintenanceError?.contains("creating block file") == true, "\(failing.lastMaintenanceError ?? "no error")")
         #expect(failing.hotVersions == 4_000 && failing.poisoned == nil)
 

@@ -2,6 +2,8 @@
 /// (for `stats`).
 struct MaintenanceCounters: Sendable, Equatable {
     var cuts = 0
+    /// Cuts the hot tier's budget started that made a block (also counted in `cuts`).
+    var budgetCuts = 0
     /// Cuts the hot tier's budget started that failed (also counted in `failures`).
     var cutFailures = 0
     var retentionPasses = 0

@@ -485,7 +485,7 @@ public final class Store: @unchecked Sendable {
     /// is retried at the next trigger and counted.
     private func runCut() {
         do throws(StoreError) {
-            try cut()
+            if try cut().blockNumber != nil { statusMutex.withLock { maintenance.budgetCuts += 1 } }
             maintainer?.trigger()
         } catch {
             statusMutex.withLock {

@@ -49,10 +49,12 @@ public struct StoreStats: Sendable {
     /// Why ingest is refused (disk budget full under stop-ingest), if it is.
     public var ingestStopped: String? = nil
     /// Maintenance since open: blocks cut from the hot tier (by `cut()` or its budget),
-    /// retention passes, compactions; failures of background work (a cut the budget
-    /// started, a retention pass, a compaction, the disk budget), of cuts alone, and the
-    /// last failure's message. A failed cut leaves the versions in memory and the WAL.
+    /// those of them the hot tier's budget started, retention passes, compactions;
+    /// failures of background work (a cut the budget started, a retention pass, a
+    /// compaction, the disk budget), of cuts alone, and the last failure's message. A
+    /// failed cut leaves the versions in memory and the WAL.
     public var cuts = 0
+    public var budgetCuts = 0
     public var cutFailures = 0
     public var retentionPasses = 0
     public var compactions = 0
@@ -140,6 +142,7 @@ extension Store {
         result.diskBudgetBytes = options.diskBudget.bytesMax?.bytes
         result.ingestStopped = stopped
         result.cuts = maintenance.cuts
+        result.budgetCuts = maintenance.budgetCuts
         result.cutFailures = maintenance.cutFailures
         result.retentionPasses = maintenance.retentionPasses
         result.overflowDropsSinceOpen = maintenance.overflowDrops
