@@ -27,11 +27,27 @@ struct CLIRunner {
     static var executable: String { productsDirectory.appendingPathComponent("kdelta-edge").path }
 
     /// Runs `kdelta-edge ARGS --data-dir DIR`, feeding `stdin` if given.
+    ///
+    /// Under user-mode qemu (`KDELTA_TEST_EXEC_WRAPPER`), a child forked from this
+    /// multithreaded process can deadlock inside qemu before it reaches `exec` (a fork
+    /// copies only the calling thread, and a lock another thread held stays held). Such a
+    /// child has run nothing of ours, so it is killed and spawned again, at most twice, with
+    /// a line on stderr (docs/cross.md, "What user-mode qemu cannot do").
     func run(_ args: [String], stdin: String? = nil, dataDir override: String? = nil) throws -> Result {
-        let process = Process()
         let wrapper = ProcessInfo.processInfo.environment["KDELTA_TEST_EXEC_WRAPPER"]?
             .split(separator: " ").map(String.init) ?? []
         let command = wrapper + [Self.executable] + args + ["--data-dir", override ?? dataDir]
+        for tries in 1...3 {
+            if let result = try attempt(command, stdin: stdin, watchExec: !wrapper.isEmpty) { return result }
+            let note = "CLIRunner: the child for `\(args.joined(separator: " "))` was stuck before exec under qemu (attempt \(tries) of 3); killed\n"
+            FileHandle.standardError.write(Data(note.utf8))
+        }
+        throw ChildStuckBeforeExec(command: command)
+    }
+
+    /// One run of `command`; nil when `watchExec` and the child never reached `exec`.
+    private func attempt(_ command: [String], stdin: String?, watchExec: Bool) throws -> Result? {
+        let process = Process()
         process.executableURL = URL(fileURLWithPath: command[0].hasPrefix("/") ? command[0] : "/usr/bin/env")
         process.arguments = command[0].hasPrefix("/") ? Array(command.dropFirst()) : command
         let out = Pipe(), err = Pipe(), input = Pipe()
@@ -39,6 +55,11 @@ struct CLIRunner {
         process.standardError = err
         process.standardInput = input
         try process.run()
+        if watchExec && !ExecWatch.reachesExec(pid: process.processIdentifier, naming: Self.executable, within: 60) {
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            return nil
+        }
         if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
         try input.fileHandleForWriting.close()
         // Both pipes are drained at once: a child that fills one (a long error on stderr)
@@ -49,6 +70,56 @@ struct CLIRunner {
         process.waitUntilExit()
         return Result(status: process.terminationStatus, stdout: String(decoding: o, as: UTF8.self),
                       stderr: String(decoding: e, as: UTF8.self))
+    }
+}
+
+/// A child that stayed stuck before `exec` in every attempt.
+struct ChildStuckBeforeExec: Error, CustomStringConvertible {
+    let command: [String]
+    var description: String { "three children for \(command.joined(separator: " ")) were stuck before exec (user-mode qemu's fork deadlock)" }
+}
+
+/// Whether a spawned child got as far as `exec`.
+enum ExecWatch {
+    /// True once `/proc/PID/cmdline` holds `executable` as one of its arguments (the
+    /// child has exec'd it, through a wrapper or not), or the child has exited; false if
+    /// neither happens within `seconds`. An empty command line is not an exit: a process
+    /// in the middle of `exec` shows none for a moment (seconds on a loaded machine).
+    static func reachesExec(pid: Int32, naming executable: String, within seconds: Double) -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while true {
+            guard let arguments = read("/proc/\(pid)/cmdline") else { return true }
+            let split = arguments.split(separator: 0, omittingEmptySubsequences: true).map { String(decoding: $0, as: UTF8.self) }
+            if split.contains(executable) || hasExited(pid) { return true }
+            if Date() >= deadline { return false }
+            usleep(5_000)
+        }
+    }
+
+    /// True when the process is gone or a zombie (state `Z` or `X` in `/proc/PID/stat`,
+    /// after the name in parentheses, which may itself hold spaces and parentheses).
+    static func hasExited(_ pid: Int32) -> Bool {
+        guard let stat = read("/proc/\(pid)/stat"), let close = stat.lastIndex(of: UInt8(ascii: ")")),
+              close + 2 < stat.count else { return true }
+        let state = stat[close + 2]
+        return state == UInt8(ascii: "Z") || state == UInt8(ascii: "X")
+    }
+
+    /// A `/proc` file's bytes (its size shows as 0, so read to the end); nil when it
+    /// cannot be opened (the process is gone).
+    static func read(_ path: String) -> [UInt8]? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { Glibc.close(fd) }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let n = Glibc.read(fd, &chunk, chunk.count)
+            if n > 0 { bytes += chunk[0..<n]; continue }
+            if n < 0 && errno == EINTR { continue }
+            break
+        }
+        return bytes
     }
 }
 
