@@ -105,21 +105,10 @@ enum ExecWatch {
         return state == UInt8(ascii: "Z") || state == UInt8(ascii: "X")
     }
 
-    /// A `/proc` file's bytes (its size shows as 0, so read to the end); nil when it
-    /// cannot be opened (the process is gone).
+    /// A `/proc` file's bytes (Foundation reads past the size of 0 it shows); nil when it
+    /// cannot be read (the process is gone).
     static func read(_ path: String) -> [UInt8]? {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return nil }
-        defer { Glibc.close(fd) }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 4096)
-        while true {
-            let n = Glibc.read(fd, &chunk, chunk.count)
-            if n > 0 { bytes += chunk[0..<n]; continue }
-            if n < 0 && errno == EINTR { continue }
-            break
-        }
-        return bytes
+        FileManager.default.contents(atPath: path).map { [UInt8]($0) }
     }
 }
 
