@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import CMemory
 import KDeltaCodec
 import KDeltaModel
@@ -43,11 +46,19 @@ final class BlockFile: @unchecked Sendable {
         func corrupt(_ offset: Int, _ why: String) -> StoreError {
             StoreError(
                 .corruptFile,
-                "block file \(path) is damaged at offset \(offset) (\(why)). The data in it cannot be read; restore the file from a backup, or move it aside and run `kdelta-edge repair` to continue without it.",
+                "block file \(path) is damaged at offset \(offset) (\(why)). The data in it cannot be read; \(repairAdvice(blocksDirectory: directory))",
                 file: path, offset: Int64(offset))
         }
         let file: MappedFile
-        do { file = try fs.mapReadOnly(path) } catch { throw StoreError.io(error, while: "opening block file \(path)") }
+        do { file = try fs.mapReadOnly(path) } catch {
+            if error.errno == ENOENT {
+                throw StoreError(
+                    .corruptFile,
+                    "block file \(path), which the manifest names, is missing. \(repairAdvice(blocksDirectory: directory))",
+                    file: path)
+            }
+            throw StoreError.io(error, while: "opening block file \(path)")
+        }
         let b = file.bytes
         if let expectedBytes, Int64(b.count) != expectedBytes {
             throw corrupt(b.count, "it has \(b.count) bytes, the manifest recorded \(expectedBytes)")
@@ -101,6 +112,13 @@ final class BlockFile: @unchecked Sendable {
         return BlockFile(number: number, level: header.level, path: path, entries: entries, file: file)
     }
 
+    /// What to do about a damaged or missing block file: `repair` (`BlockRepair`) rebuilds
+    /// what the WAL still holds and otherwise sets the file aside, reporting what is lost.
+    static func repairAdvice(blocksDirectory: String) -> String {
+        let dataDirectory = parentDirectory(of: blocksDirectory)
+        return "restore the file from a backup if you have one, or run `kdelta-edge repair --data-dir \(dataDirectory)`, which rebuilds the block from the WAL where the WAL still holds its versions and otherwise sets it aside under \(dataDirectory)/\(Repair.directoryName)/, reporting the series and seq ranges lost."
+    }
+
     /// The bytes of chunk `index`, checked against their CRC-32C the first time.
     func chunkBytes(_ index: Int) throws(StoreError) -> UnsafeRawBufferPointer {
         try chunkBytes(index, at: Int(entries[index].offset), length: entries[index].length)
@@ -116,7 +134,7 @@ final class BlockFile: @unchecked Sendable {
         guard computed == e.crc else {
             throw StoreError(
                 .corruptFile,
-                "block file \(path) is damaged: the chunk of \(e.key) (seq \(e.firstSeq)...\(e.lastSeq)) at offset \(e.offset) has checksum \(hex(computed)), the directory says \(hex(e.crc)). Its \(e.count) versions cannot be read; restore the file from a backup.",
+                "block file \(path) is damaged: the chunk of \(e.key) (seq \(e.firstSeq)...\(e.lastSeq)) at offset \(e.offset) has checksum \(hex(computed)), the directory says \(hex(e.crc)). Its \(e.count) versions cannot be read; \(Self.repairAdvice(blocksDirectory: parentDirectory(of: path)))",
                 file: path, offset: e.offset)
         }
         kdelta_flag_set(verifiedFlags + index)

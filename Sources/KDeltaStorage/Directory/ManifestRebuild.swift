@@ -15,10 +15,29 @@ enum ManifestRebuild {
             fs.exists(folder) && ((try? fs.list(folder))?.contains(where: isStoreFile) ?? false)
         }
         var found: [String] = []
-        if has(directory + "/" + WALFormat.directoryName, { WALFormat.segmentNumber(fileName: $0) != nil }) { found.append("WAL segments") }
+        let walDir = directory + "/" + WALFormat.directoryName
+        if has(walDir, { WALFormat.segmentNumber(fileName: $0) != nil }) && !holdsOnlyAnUnwrittenFirstSegment(fs: fs, walDir: walDir) {
+            found.append("WAL segments")
+        }
         if has(directory + "/" + BlockFormat.directoryName, { BlockFormat.number(fileName: $0) != nil }) { found.append("block files") }
         if has(directory, { CatalogFiles.generation(ofEither: $0) != nil }) { found.append("a series catalog") }
         return found.isEmpty ? nil : found.joined(separator: ", ")
+    }
+
+    /// True when `walDir` holds segment 1 and nothing else, with no record in it: a store's
+    /// creation cut short before its manifest (`Store.create` writes the segment first).
+    /// Nothing was ever acknowledged there, so it is no store; the next `put` creates one.
+    static func holdsOnlyAnUnwrittenFirstSegment(fs: any FileSystem, walDir: String) -> Bool {
+        guard let names = try? fs.list(walDir),
+              names.compactMap(WALFormat.segmentNumber(fileName:)) == [1] else { return false }
+        let path = walDir + "/" + WALFormat.segmentFileName(1)
+        do throws(StoreError) {
+            let segment = try WALSegmentReader(fs: fs, path: path)
+            if segment.count <= WALFormat.segmentHeaderBytes { return true }
+            return try !WALSegmentScanner.validFrameExists(segment, after: WALFormat.segmentHeaderBytes - 1)
+        } catch {
+            return false
+        }
     }
 
     /// Rebuilds the manifest of `directory` (the caller holds its lock): plans it, loads

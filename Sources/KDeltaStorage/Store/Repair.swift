@@ -35,6 +35,12 @@ public struct RepairReport: Sendable, Equatable {
     /// Files of the series catalog found missing or damaged and rewritten from the other
     /// copy (docs/format/catalog.md, "Two copies"), one line each.
     public var catalogRepairs: [String] = []
+    /// Block files the manifest named that were missing or damaged, and what became of
+    /// their versions (`BlockRepair`); nil when every block checked.
+    public var blockRepair: BlockRepairReport? = nil
+    /// When the WAL was gone (every segment from the one the manifest names): the LSN after
+    /// which versions were lost, and the segment the WAL starts afresh with.
+    public var walMissingAfterLSN: UInt64? = nil
 }
 
 /// Makes a damaged store open again, moving what it sets aside into `repair/<time>/`, never
@@ -62,7 +68,7 @@ public enum Repair {
         let lock = try DirectoryLock.acquire(directory: directory)
         defer { lock.release() }
         var rebuilt: ManifestRebuildReport? = nil
-        let manifest: Manifest
+        var manifest: Manifest
         do {
             manifest = try readManifest(fs: fs, path: manifestPath)
         } catch where error.code == .corruptFile || error.code == .notFound {
@@ -78,6 +84,20 @@ public enum Repair {
         if manifest.catalogGeneration > 0 {
             let read = try CatalogFiles.read(manifest.catalogGeneration, fs: fs, directory: directory)
             catalogRepairs = try CatalogFiles.mend(read, generation: manifest.catalogGeneration, fs: fs, directory: directory, readOnly: false)
+        }
+
+        // Block files that are missing or do not check: rebuilt from what is left.
+        var blockRepair: BlockRepairReport? = nil
+        var aside: String? = nil
+        let asideDirectory = { () throws(StoreError) -> String in
+            if let aside { return aside }
+            let made = try makeSetAsideDirectory(fs: fs, directory: directory, clock: clock)
+            aside = made
+            return made
+        }
+        if let (repaired, blocks) = try BlockRepair.run(fs: fs, directory: directory, manifest: manifest, asideDirectory: asideDirectory) {
+            manifest = repaired
+            blockRepair = blocks
         }
 
         // Find the first damage by replaying into a scratch hot tier: the same checks as open.
@@ -103,23 +123,23 @@ public enum Repair {
         guard let (file, offset, reason) = damage else {
             var report = RepairReport(
                 recordsSetAside: 0, versionsSetAside: 0, bytesSetAside: 0, segmentsMoved: 0, versionsKept: kept, manifestRebuild: rebuilt,
-                walDamageSkipped: skipped, catalogRepairs: catalogRepairs)
+                walDamageSkipped: skipped, catalogRepairs: catalogRepairs, blockRepair: blockRepair)
             try restartWALIfItEndsBeforeTheCheckpoint(fs: fs, directory: directory, manifest: manifest, walEnd: walEnd, report: &report)
             return report
         }
 
-        let asideDir = try makeSetAsideDirectory(fs: fs, directory: directory, clock: clock)
+        let asideDir = try asideDirectory()
 
         let walDir = directory + "/" + WALFormat.directoryName
         let fileName = String(file.split(separator: "/").last ?? "")
         var report = RepairReport(
             damagedFile: file, offset: offset, reason: reason, setAsideDirectory: asideDir,
             recordsSetAside: 0, versionsSetAside: 0, bytesSetAside: 0, segmentsMoved: 0, versionsKept: kept, manifestRebuild: rebuilt,
-            walDamageSkipped: skipped, catalogRepairs: catalogRepairs)
+            walDamageSkipped: skipped, catalogRepairs: catalogRepairs, blockRepair: blockRepair)
 
         // 1. Copy the damaged segment's tail aside, up to its last non-zero byte (the rest
         // is preallocated zeros), and count what it held.
-        do {
+        if fs.exists(file) {
             let segment = try WALSegmentReader(fs: fs, path: file, pieceBytes: pieceBytes)
             let start = Int(offset)
             let end = try WALSegmentScanner.dataEnd(segment, from: start)
@@ -151,7 +171,7 @@ public enum Repair {
         }
         do { try fs.syncDirectory(asideDir) } catch { throw StoreError.io(error, while: "syncing \(asideDir)") }
         // 3. Cut the damaged segment (or move an incomplete one aside entirely).
-        do {
+        if fs.exists(file) { do {
             if offset < Int64(WALFormat.segmentHeaderBytes) {
                 try fs.rename(file, to: asideDir + "/" + fileName)
                 report.segmentsMoved += 1
@@ -162,33 +182,48 @@ public enum Repair {
                 try fs.sync(fd)
             }
             try fs.syncDirectory(walDir)
-        } catch { throw StoreError.io(error, while: "cutting \(file) at offset \(offset)") }
+        } catch { throw StoreError.io(error, while: "cutting \(file) at offset \(offset)") } }
         try restartWALIfItEndsBeforeTheCheckpoint(fs: fs, directory: directory, manifest: manifest, walEnd: walEnd, report: &report)
         return report
     }
 
     /// When what is left of the WAL ends before the manifest's checkpoint (`walEnd`, the LSN
     /// after its last version, at most the checkpoint: damage or missing segments took
-    /// checkpointed records), the store would not open, though every version up to the
-    /// checkpoint is in block files. Writes the manifest with the WAL starting afresh at
-    /// checkpoint + 1 in a segment after every one present, which the next open for writing
-    /// creates; the segments before it are checkpointed and go at that open. One number is
+    /// checkpointed records), or when no segment from the one the manifest names is left
+    /// (deleted by hand), the store would not open, though every version up to the
+    /// checkpoint is in block files. Creates a segment after every one present for the WAL
+    /// to start afresh at checkpoint + 1, durably, and only then writes the manifest naming
+    /// it (a manifest names only a segment that exists: `Store.missingWAL`); the segments
+    /// before it are checkpointed and go at the next open for writing. One number is
     /// skipped: should a power cut stop that open before it removes them and the manifest
     /// be lost later, the gap tells a rebuild that the old segments are left over and that
     /// the WAL starts at the new one (`WALStart`), whose LSNs do not follow theirs.
     private static func restartWALIfItEndsBeforeTheCheckpoint(
         fs: any FileSystem, directory: String, manifest: Manifest, walEnd: UInt64, report: inout RepairReport
     ) throws(StoreError) {
-        guard walEnd <= manifest.checkpointLSN else { return }
         let walDir = directory + "/" + WALFormat.directoryName
+        let present: [UInt64]
+        do { present = try fs.list(walDir).compactMap(WALFormat.segmentNumber(fileName:)) } catch {
+            throw StoreError.io(error, while: "listing \(walDir)")
+        }
+        let endsBeforeCheckpoint = walEnd <= manifest.checkpointLSN
+        let isGone = !present.contains { $0 >= manifest.walFirstSegment }
+        guard endsBeforeCheckpoint || isGone else { return }
         var next = manifest
+        next.walFirstSegment = max(present.max() ?? 0, manifest.walFirstSegment) + 2
+        next.walFirstLSN = manifest.checkpointLSN + 1
+        let fd = try WALWriter.createSegment(
+            fs: fs, directory: walDir, storeID: manifest.storeID, number: next.walFirstSegment,
+            firstLSN: next.walFirstLSN, segmentBytes: StorageLimits.walSegmentBytesDefault)
+        fs.close(fd)
         do {
-            let present = try fs.list(walDir).compactMap(WALFormat.segmentNumber(fileName:))
-            next.walFirstSegment = max(present.max() ?? 0, manifest.walFirstSegment) + 2
-            next.walFirstLSN = manifest.checkpointLSN + 1
             try fs.writeFileAtomically(directory + "/" + Manifest.fileName, next.encoded(), directory: directory)
         } catch { throw StoreError.io(error, while: "writing the manifest of \(directory) with the WAL restarted at LSN \(manifest.checkpointLSN + 1)") }
-        report.walEndedAtLSN = walEnd - 1
+        if endsBeforeCheckpoint {
+            report.walEndedAtLSN = walEnd - 1
+        } else {
+            report.walMissingAfterLSN = manifest.checkpointLSN
+        }
         report.walRestartSegment = next.walFirstSegment
     }
 

@@ -114,7 +114,6 @@ public final class Store: @unchecked Sendable {
     ) throws(StoreError) -> Store {
         let started = MonotonicClock.nowNs()
         try checkOptions(options)
-        let walDir = directory + "/" + WALFormat.directoryName
         let manifestPath = directory + "/" + Manifest.fileName
         if options.readOnly {
             try requireManifest(directory: directory, fileSystem: fs)
@@ -137,18 +136,16 @@ public final class Store: @unchecked Sendable {
             if let found = ManifestRebuild.storeFiles(fs: fs, directory: directory) {
                 throw lostManifest(directory: directory, found: found)
             }
-            manifest = Manifest(storeID: UInt64.random(in: 1...UInt64.max), walFirstSegment: 1, walFirstLSN: 1)
-            do {
-                try fs.createDirectory(walDir)
-                try fs.syncDirectory(directory)
-                try fs.writeFileAtomically(manifestPath, manifest.encoded(), directory: directory)
-            } catch { throw StoreError.io(error, while: "creating a new store in \(directory)") }
+            manifest = try create(fs: fs, directory: directory, options: options)
         }
 
         let hot = HotTier()
         let (tiers, replay) = try load(fs: fs, directory: directory, manifest: manifest, into: hot, removeOrphans: !options.readOnly)
         hot.restoreLastLSN(manifest.checkpointLSN)
         for s in hot.series { s.cacheLatest() }
+        if replay.segments.isEmpty && replay.incompleteSegment == nil {
+            throw missingWAL(directory: directory, manifest: manifest)
+        }
         var writer: WALWriter? = nil
         var tornTail = replay.tornTail
         if !options.readOnly {
@@ -182,6 +179,45 @@ public final class Store: @unchecked Sendable {
             }
         }
         return store
+    }
+
+    /// Creates a new store in `directory`: its first WAL segment, durable, and only then
+    /// the manifest that names it, so that a manifest always names a segment that exists
+    /// and a missing one is damage (`missingWAL`). A creation cut short before the manifest
+    /// leaves an empty segment 1 that `ManifestRebuild.storeFiles` does not count as a
+    /// store; it is replaced here.
+    private static func create(fs: any FileSystem, directory: String, options: StoreOptions) throws(StoreError) -> Manifest {
+        let walDir = directory + "/" + WALFormat.directoryName
+        let manifest = Manifest(storeID: UInt64.random(in: 1...UInt64.max), walFirstSegment: 1, walFirstLSN: 1)
+        let leftover = walDir + "/" + WALFormat.segmentFileName(manifest.walFirstSegment)
+        do {
+            try fs.createDirectory(walDir)
+            try fs.syncDirectory(directory)
+            if fs.exists(leftover) { try fs.remove(leftover) }
+        } catch { throw StoreError.io(error, while: "creating a new store in \(directory)") }
+        let fd = try WALWriter.createSegment(
+            fs: fs, directory: walDir, storeID: manifest.storeID, number: manifest.walFirstSegment,
+            firstLSN: manifest.walFirstLSN, segmentBytes: options.walSegmentBytes)
+        fs.close(fd)
+        do {
+            try fs.writeFileAtomically(directory + "/" + Manifest.fileName, manifest.encoded(), directory: directory)
+        } catch { throw StoreError.io(error, while: "creating a new store in \(directory)") }
+        return manifest
+    }
+
+    /// The manifest names WAL segment `walFirstSegment`, and it is gone with every later one
+    /// (deleted by hand, say): the versions written after the checkpoint were there, so the
+    /// store is damaged, not empty. A manifest is only ever written naming a segment that
+    /// exists (`create`, the checkpoint, `Repair`).
+    static func missingWAL(directory: String, manifest: Manifest) -> StoreError {
+        let path = directory + "/" + WALFormat.directoryName + "/" + WALFormat.segmentFileName(manifest.walFirstSegment)
+        let kept = manifest.checkpointLSN == 0
+            ? "the store has no checkpoint, so no version is in block files"
+            : "every version up to LSN \(manifest.checkpointLSN) is in block files"
+        return StoreError(
+            .corruptWAL,
+            "WAL segment \(path), which the manifest names, is missing and no later segment exists: the versions written after LSN \(manifest.checkpointLSN) were there (\(kept)). Restore the WAL from a backup if you have one; otherwise run `kdelta-edge repair --data-dir \(directory)`, which starts the WAL afresh and reports what is lost.",
+            file: path)
     }
 
     /// Loads the catalog and blocks `manifest` names into `hot` (`TierRecovery`), then

@@ -16,7 +16,7 @@ struct RepairCommand: ParsableCommand {
         if location.json {
             print(JSONValue.object([
                 // Whether anything changed: a tail set aside, a manifest rebuilt, the WAL restarted.
-                ("repaired", .bool(report.damagedFile != nil || report.manifestRebuild != nil || report.walRestartSegment != nil || !report.catalogRepairs.isEmpty)),
+                ("repaired", .bool(report.damagedFile != nil || report.manifestRebuild != nil || report.walRestartSegment != nil || !report.catalogRepairs.isEmpty || report.blockRepair != nil)),
                 ("damagedFile", report.damagedFile.map { .string($0) } ?? .null),
                 ("offset", report.offset.map { .int($0) } ?? .null),
                 ("reason", report.reason.map { .string($0) } ?? .null),
@@ -31,19 +31,30 @@ struct RepairCommand: ParsableCommand {
                 ("walEndedAtLSN", report.walEndedAtLSN.map { .int(Int64($0)) } ?? .null),
                 ("walRestartSegment", report.walRestartSegment.map { .int(Int64($0)) } ?? .null),
                 ("catalogRepairs", .array(report.catalogRepairs.map { .string($0) })),
+                ("blockRepair", report.blockRepair.map(Self.json) ?? .null),
+                ("walMissingAfterLSN", report.walMissingAfterLSN.map { .int(Int64($0)) } ?? .null),
             ]).canonicalText)
             return
         }
         if let m = report.manifestRebuild { Self.describe(m) }
         for line in report.catalogRepairs { print(line) }
+        for line in report.blockRepair?.lines ?? [] { print(line) }
         for line in report.walDamageSkipped { print(line) }
         defer {
             if let end = report.walEndedAtLSN, let segment = report.walRestartSegment {
                 print("what is left of the WAL ends at LSN \(end), before the checkpoint: every version up to the checkpoint is in block files, so the WAL starts afresh after it, in segment \(segment); the store opens again")
             }
+            if let after = report.walMissingAfterLSN, let segment = report.walRestartSegment {
+                let kept = after == 0 ? "the store had no checkpoint, so no version was in block files" : "every version up to LSN \(after) is in block files"
+                print("the WAL is gone (no segment from the one the manifest names is left): LOST every version written after LSN \(after), which only the WAL held (\(kept)); the WAL starts afresh in segment \(segment) and the store opens again")
+            }
         }
         guard let file = report.damagedFile else {
-            if report.walEndedAtLSN != nil { return }
+            if report.walEndedAtLSN != nil || report.walMissingAfterLSN != nil { return }
+            if report.blockRepair != nil {
+                print("the WAL is intact (\(counted(report.versionsKept, "version")) in it); the store opens again")
+                return
+            }
             if !report.walDamageSkipped.isEmpty {
                 print("nothing to set aside: the damage held only versions already in block files (\(counted(report.versionsKept, "version")) in the WAL); the store opens")
                 return
@@ -71,6 +82,26 @@ struct RepairCommand: ParsableCommand {
             ("walFirstLSN", .int(Int64(m.walFirstLSN))),
             ("checkpointLSN", .int(Int64(m.checkpointLSN))),
             ("leftOut", .array(m.leftOut.map { .object([("path", .string($0.path)), ("reason", .string($0.reason))]) })),
+        ])
+    }
+
+    static func json(_ b: BlockRepairReport) -> JSONValue {
+        func spans(_ list: [BlockRepairReport.SeqSpan]) -> JSONValue {
+            .array(list.map { .object([("key", .string($0.key.rawValue)), ("firstSeq", .int(Int64($0.seqs.lowerBound))), ("lastSeq", .int(Int64($0.seqs.upperBound)))]) })
+        }
+        return .object([
+            ("damagedBlocks", .array(b.damaged.map { d in
+                .object([
+                    ("path", .string(d.path)), ("reason", .string(d.reason)),
+                    ("movedTo", d.movedTo.map { .string($0) } ?? .null),
+                    ("replacement", d.replacement.map { .string($0) } ?? .null),
+                ])
+            })),
+            ("versionsCopied", .int(Int64(b.versionsCopied))),
+            ("versionsRebuilt", .int(Int64(b.versionsRebuilt))),
+            ("lost", spans(b.lost)),
+            ("hidden", spans(b.hidden)),
+            ("rollupsLost", .array(b.rollupsLost.map { .string($0) })),
         ])
     }
 
