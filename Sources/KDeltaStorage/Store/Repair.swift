@@ -212,13 +212,9 @@ public enum Repair {
         var next = manifest
         next.walFirstSegment = max(present.max() ?? 0, manifest.walFirstSegment) + 2
         next.walFirstLSN = manifest.checkpointLSN + 1
-        let fd = try WALWriter.createSegment(
-            fs: fs, directory: walDir, storeID: manifest.storeID, number: next.walFirstSegment,
-            firstLSN: next.walFirstLSN, segmentBytes: StorageLimits.walSegmentBytesDefault)
-        fs.close(fd)
-        do {
-            try fs.writeFileAtomically(directory + "/" + Manifest.fileName, next.encoded(), directory: directory)
-        } catch { throw StoreError.io(error, while: "writing the manifest of \(directory) with the WAL restarted at LSN \(manifest.checkpointLSN + 1)") }
+        try next.writeCreatingFirstSegment(
+            fs: fs, directory: directory, segmentBytes: StorageLimits.walSegmentBytesDefault,
+            what: "writing the manifest of \(directory) with the WAL restarted at LSN \(manifest.checkpointLSN + 1)")
         if endsBeforeCheckpoint {
             report.walEndedAtLSN = walEnd - 1
         } else {

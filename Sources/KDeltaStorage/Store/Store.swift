@@ -195,13 +195,8 @@ public final class Store: @unchecked Sendable {
             try fs.syncDirectory(directory)
             if fs.exists(leftover) { try fs.remove(leftover) }
         } catch { throw StoreError.io(error, while: "creating a new store in \(directory)") }
-        let fd = try WALWriter.createSegment(
-            fs: fs, directory: walDir, storeID: manifest.storeID, number: manifest.walFirstSegment,
-            firstLSN: manifest.walFirstLSN, segmentBytes: options.walSegmentBytes)
-        fs.close(fd)
-        do {
-            try fs.writeFileAtomically(directory + "/" + Manifest.fileName, manifest.encoded(), directory: directory)
-        } catch { throw StoreError.io(error, while: "creating a new store in \(directory)") }
+        try manifest.writeCreatingFirstSegment(
+            fs: fs, directory: directory, segmentBytes: options.walSegmentBytes, what: "creating a new store in \(directory)")
         return manifest
     }
 
