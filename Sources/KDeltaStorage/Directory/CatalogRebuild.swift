@@ -70,7 +70,11 @@ enum CatalogRebuild {
             for ref in manifest.blocks {
                 let block: BlockFile
                 do { block = try BlockFile.open(fs: fs, directory: blocksDir, number: ref.number, storeID: manifest.storeID, expectedBytes: ref.bytes) } catch {
-                    throw StoreError(error.code, "cannot rebuild the series catalog of \(directory) (generation \(generation), both files missing): every block file the manifest names must open, and this one does not: \(error.message) Nothing was changed.", file: error.file, offset: error.offset, cause: error.cause)
+                    // A damaged block's message ends with its advice; an I/O error's does not. A
+                    // missing block is damaged data (exit 3), like a damaged one.
+                    let why = error.message.hasSuffix(".") ? error.message + " Nothing was changed." : error.message + ". Nothing was changed; restore the file from a backup."
+                    let missing = !fs.exists(blocksDir + "/" + BlockFormat.fileName(ref.number))
+                    throw StoreError(missing ? .corruptFile : error.code, "cannot rebuild the series catalog of \(directory) (generation \(generation), both files missing): every block file the manifest names must open, and this one does not: \(why)", file: error.file, offset: error.offset, cause: error.cause)
                 }
                 for (i, e) in block.entries.enumerated() {
                     try evidence[e.seriesID, default: SeriesEvidence()].name(e.key, source: "block file \(block.path)", id: e.seriesID, refuse: refuse)
