@@ -54,9 +54,11 @@ enum CatalogFiles {
     /// Reads generation `generation`: the file, or its copy when the file is missing or
     /// damaged; the other one is checked too, so that a damaged copy is found (and
     /// rewritten) before the file fails as well. Stores written before the copy existed
-    /// have none: a damaged file's error is thrown as it is.
+    /// have none: a damaged file's error is thrown as it is. When neither file exists the
+    /// error says so and points at `repair`, which rebuilds them (`CatalogRebuild`).
     static func read(_ generation: UInt64, fs: any FileSystem, directory: String) throws(StoreError) -> Read {
         let (file, copy) = paths(generation, directory: directory)
+        if bothMissing(generation, fs: fs, directory: directory) { throw missingError(file: file, copy: copy, directory: directory) }
         let fileError: StoreError
         do throws(StoreError) {
             let (catalog, bytes) = try decode(file, fs: fs)
@@ -88,6 +90,22 @@ enum CatalogFiles {
                 "both copies of the series catalog are unreadable: \(Catalog.withoutAdvice(fileError.message)); \(Catalog.withoutAdvice(error.message))\(Catalog.backupAdvice)",
                 file: file, offset: fileError.offset)
         }
+    }
+
+    /// Whether neither file of `generation` exists.
+    static func bothMissing(_ generation: UInt64, fs: any FileSystem, directory: String) -> Bool {
+        let (file, copy) = paths(generation, directory: directory)
+        return !fs.exists(file) && !fs.exists(copy)
+    }
+
+    /// Both files of the generation the manifest names are gone (deleted by hand, or lost
+    /// with their folder's entries): every block's series hang on them, so nothing opens
+    /// until `repair` rebuilds them from the blocks and the WAL (`CatalogRebuild`).
+    static func missingError(file: String, copy: String, directory: String) -> StoreError {
+        StoreError(
+            .corruptFile,
+            "the series catalog of \(directory) is missing: neither \(file) nor its copy \(copy) exists, though the manifest names it. Run `kdelta-edge repair --data-dir \(directory)` to rebuild it from the block files and the WAL.",
+            file: file)
     }
 
     private static func contents(_ path: String, fs: any FileSystem) throws(StoreError) -> [UInt8] {

@@ -41,11 +41,15 @@ public struct RepairReport: Sendable, Equatable {
     /// When the WAL was gone (every segment from the one the manifest names): the LSN after
     /// which versions were lost, and the segment the WAL starts afresh with.
     public var walMissingAfterLSN: UInt64? = nil
+    /// The series catalog rebuilt from the blocks and the WAL, when both its files were
+    /// missing (docs/format/catalog.md, "Rebuilding").
+    public var catalogRebuild: CatalogRebuildReport? = nil
 }
 
 /// Makes a damaged store open again, moving what it sets aside into `repair/<time>/`, never
 /// deleting it: a missing or damaged manifest is rebuilt from the catalog, blocks and WAL
-/// (`ManifestRebuild`); then the damaged tail of the WAL (the damaged record and everything
+/// (`ManifestRebuild`), a series catalog missing both its files from the blocks and WAL
+/// (`CatalogRebuild`); then the damaged tail of the WAL (the damaged record and everything
 /// after it) is copied (the damaged segment's tail) or moved (later segments) aside, and the
 /// damaged segment is cut before the damage.
 public enum Repair {
@@ -78,6 +82,9 @@ public enum Repair {
             rebuilt = try ManifestRebuild.run(fs: fs, directory: directory, reason: reason, clock: clock)
             manifest = try readManifest(fs: fs, path: manifestPath)
         }
+
+        // Both files of the series catalog missing: rebuilt from the blocks and the WAL.
+        let catalogRebuild = try CatalogRebuild.runIfMissing(fs: fs, directory: directory, manifest: manifest)
 
         // A damaged file of the series catalog is rewritten from its copy (or the reverse).
         var catalogRepairs: [String] = []
@@ -124,6 +131,7 @@ public enum Repair {
             var report = RepairReport(
                 recordsSetAside: 0, versionsSetAside: 0, bytesSetAside: 0, segmentsMoved: 0, versionsKept: kept, manifestRebuild: rebuilt,
                 walDamageSkipped: skipped, catalogRepairs: catalogRepairs, blockRepair: blockRepair)
+            report.catalogRebuild = catalogRebuild
             try restartWALIfItEndsBeforeTheCheckpoint(fs: fs, directory: directory, manifest: manifest, walEnd: walEnd, report: &report)
             return report
         }
@@ -136,6 +144,7 @@ public enum Repair {
             damagedFile: file, offset: offset, reason: reason, setAsideDirectory: asideDir,
             recordsSetAside: 0, versionsSetAside: 0, bytesSetAside: 0, segmentsMoved: 0, versionsKept: kept, manifestRebuild: rebuilt,
             walDamageSkipped: skipped, catalogRepairs: catalogRepairs, blockRepair: blockRepair)
+        report.catalogRebuild = catalogRebuild
 
         // 1. Copy the damaged segment's tail aside, up to its last non-zero byte (the rest
         // is preallocated zeros), and count what it held.

@@ -217,11 +217,12 @@ public final class Store: @unchecked Sendable {
 
     /// Loads the catalog and blocks `manifest` names into `hot` (`TierRecovery`), then
     /// replays the WAL after its checkpoint on top: what opening does, and what `repair`
-    /// checks a rebuilt manifest with before it writes it (`ManifestRebuild`).
+    /// checks a rebuilt manifest or series catalog with before it writes it
+    /// (`ManifestRebuild`, `CatalogRebuild`: `catalog` is one not yet written).
     static func load(
-        fs: any FileSystem, directory: String, manifest: Manifest, into hot: HotTier, removeOrphans: Bool
+        fs: any FileSystem, directory: String, manifest: Manifest, into hot: HotTier, removeOrphans: Bool, catalog: Catalog? = nil
     ) throws(StoreError) -> (tiers: TierRecovery.Result, replay: WALReplayResult) {
-        let tiers = try TierRecovery.load(fs: fs, directory: directory, manifest: manifest, into: hot, removeOrphans: removeOrphans)
+        let tiers = try TierRecovery.load(fs: fs, directory: directory, manifest: manifest, into: hot, removeOrphans: removeOrphans, catalog: catalog)
         let checkpoint = manifest.checkpointLSN
         let replay = try WALReplay.run(fs: fs, dataDirectory: directory, manifest: manifest) { (batch, file, offset) throws(StoreError) in
             // Records up to the checkpoint are in the blocks already.

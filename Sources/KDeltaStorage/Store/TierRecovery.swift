@@ -20,8 +20,11 @@ enum TierRecovery {
 
     /// Restores every catalogued series with its chunks into `hot`, checking that each
     /// series' chunks cover exactly the seqs the catalog says; removes files no manifest
-    /// names (unless read-only).
-    static func load(fs: any FileSystem, directory: String, manifest: Manifest, into hot: HotTier, removeOrphans: Bool) throws(StoreError) -> Result {
+    /// names (unless read-only). `rebuilt` is a catalog not yet written, loaded instead of
+    /// the manifest's files to check it before it is (`CatalogRebuild`).
+    static func load(
+        fs: any FileSystem, directory: String, manifest: Manifest, into hot: HotTier, removeOrphans: Bool, catalog rebuilt: Catalog? = nil
+    ) throws(StoreError) -> Result {
         var result = Result()
         let blocksDir = directory + "/" + BlockFormat.directoryName
         if removeOrphans {
@@ -34,9 +37,14 @@ enum TierRecovery {
             return result
         }
         let catalogPath = directory + "/" + Catalog.fileName(manifest.catalogGeneration)
-        let read = try CatalogFiles.read(manifest.catalogGeneration, fs: fs, directory: directory)
-        let catalog = read.catalog
-        result.catalogFindings = try CatalogFiles.mend(read, generation: manifest.catalogGeneration, fs: fs, directory: directory, readOnly: !removeOrphans)
+        let catalog: Catalog
+        if let rebuilt {
+            catalog = rebuilt
+        } else {
+            let read = try CatalogFiles.read(manifest.catalogGeneration, fs: fs, directory: directory)
+            catalog = read.catalog
+            result.catalogFindings = try CatalogFiles.mend(read, generation: manifest.catalogGeneration, fs: fs, directory: directory, readOnly: !removeOrphans)
+        }
         for e in catalog.entries {
             let s = Series(id: e.seriesID, key: e.key)
             s.restore(firstSeq: e.firstSeq, nextSeq: e.nextSeq, lastID: e.lastID, drops: e.drops, rollupFloorMs: e.rollupFloorMs)

@@ -6,7 +6,7 @@ import KDeltaStorage
 struct RepairCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "repair",
-        abstract: "Rebuild a missing or damaged manifest and set a damaged WAL tail aside (moved under DATA_DIR/repair/, never deleted) so the store opens again.")
+        abstract: "Rebuild a missing or damaged manifest or a lost series catalog and set a damaged WAL tail aside (moved under DATA_DIR/repair/, never deleted) so the store opens again.")
 
     @OptionGroup var location: StoreLocation
 
@@ -16,7 +16,8 @@ struct RepairCommand: ParsableCommand {
         if location.json {
             print(JSONValue.object([
                 // Whether anything changed: a tail set aside, a manifest rebuilt, the WAL restarted.
-                ("repaired", .bool(report.damagedFile != nil || report.manifestRebuild != nil || report.walRestartSegment != nil || !report.catalogRepairs.isEmpty || report.blockRepair != nil)),
+                ("repaired", .bool(report.damagedFile != nil || report.manifestRebuild != nil || report.walRestartSegment != nil || !report.catalogRepairs.isEmpty || report.blockRepair != nil
+                    || report.catalogRebuild != nil)),
                 ("damagedFile", report.damagedFile.map { .string($0) } ?? .null),
                 ("offset", report.offset.map { .int($0) } ?? .null),
                 ("reason", report.reason.map { .string($0) } ?? .null),
@@ -33,10 +34,12 @@ struct RepairCommand: ParsableCommand {
                 ("catalogRepairs", .array(report.catalogRepairs.map { .string($0) })),
                 ("blockRepair", report.blockRepair.map(Self.json) ?? .null),
                 ("walMissingAfterLSN", report.walMissingAfterLSN.map { .int(Int64($0)) } ?? .null),
+                ("catalogRebuilt", report.catalogRebuild.map(Self.json) ?? .null),
             ]).canonicalText)
             return
         }
         if let m = report.manifestRebuild { Self.describe(m) }
+        if let c = report.catalogRebuild { Self.describe(c) }
         for line in report.catalogRepairs { print(line) }
         for line in report.blockRepair?.lines ?? [] { print(line) }
         for line in report.walDamageSkipped { print(line) }
@@ -59,7 +62,7 @@ struct RepairCommand: ParsableCommand {
                 print("nothing to set aside: the damage held only versions already in block files (\(counted(report.versionsKept, "version")) in the WAL); the store opens")
                 return
             }
-            if report.manifestRebuild != nil || !report.catalogRepairs.isEmpty {
+            if report.manifestRebuild != nil || !report.catalogRepairs.isEmpty || report.catalogRebuild != nil {
                 print("the WAL is intact (\(counted(report.versionsKept, "version")) in it); the store opens again")
                 return
             }
@@ -103,6 +106,24 @@ struct RepairCommand: ParsableCommand {
             ("hidden", spans(b.hidden)),
             ("rollupsLost", .array(b.rollupsLost.map { .string($0) })),
         ])
+    }
+
+    static func json(_ c: CatalogRebuildReport) -> JSONValue {
+        .object([
+            ("reason", .string(c.reason)),
+            ("generation", .int(Int64(c.generation))),
+            ("files", .array(c.files.map { .string($0) })),
+            ("series", .int(Int64(c.series))),
+            ("blocksRead", .int(Int64(c.blocksRead))),
+            ("walRecordsRead", .int(Int64(c.walRecordsRead))),
+            ("notRestored", .array(c.notRestored.map { .string($0) })),
+        ])
+    }
+
+    static func describe(_ c: CatalogRebuildReport) {
+        print("rebuilt the series catalog: \(c.reason)")
+        print("  generation \(c.generation), \(counted(c.series, "series")) from \(counted(c.blocksRead, "block file")) and \(counted(c.walRecordsRead, "WAL record")); wrote \(c.files.joined(separator: " and "))")
+        for line in c.notRestored { print("  not restored: \(line)") }
     }
 
     static func describe(_ m: ManifestRebuildReport) {
