@@ -41,9 +41,18 @@ public struct RepairReport: Sendable, Equatable {
     /// When the WAL was gone (every segment from the one the manifest names): the LSN after
     /// which versions were lost, and the segment the WAL starts afresh with.
     public var walMissingAfterLSN: UInt64? = nil
+    /// With `walMissingAfterLSN`: each series the catalog knows and the first seq it lost.
+    public var walLostFrom: [WALLoss] = []
     /// The series catalog rebuilt from the blocks and the WAL, when both its files were
     /// missing (docs/format/catalog.md, "Rebuilding").
     public var catalogRebuild: CatalogRebuildReport? = nil
+}
+
+/// A series that lost every version from `fromSeq` on with a WAL that is gone.
+public struct WALLoss: Sendable, Equatable, CustomStringConvertible {
+    public var key: Key
+    public var fromSeq: UInt64
+    public var description: String { "\(key): seq \(fromSeq) and later" }
 }
 
 /// Makes a damaged store open again, moving what it sets aside into `repair/<time>/`, never
@@ -212,7 +221,10 @@ public enum Repair {
     ) throws(StoreError) {
         let walDir = directory + "/" + WALFormat.directoryName
         let present: [UInt64]
-        do { present = try fs.list(walDir).compactMap(WALFormat.segmentNumber(fileName:)) } catch {
+        do {
+            try fs.createDirectory(walDir)
+            present = try fs.list(walDir).compactMap(WALFormat.segmentNumber(fileName:))
+        } catch {
             throw StoreError.io(error, while: "listing \(walDir)")
         }
         let endsBeforeCheckpoint = walEnd <= manifest.checkpointLSN
@@ -228,8 +240,18 @@ public enum Repair {
             report.walEndedAtLSN = walEnd - 1
         } else {
             report.walMissingAfterLSN = manifest.checkpointLSN
+            report.walLostFrom = try lostWithTheWAL(fs: fs, directory: directory, manifest: manifest)
         }
         report.walRestartSegment = next.walFirstSegment
+    }
+
+    /// What a WAL that is gone took with it, as far as anything still says: each series the
+    /// catalog lists lost every version from its next seq on (how many, only the WAL knew),
+    /// and series first written after the checkpoint are not known at all.
+    private static func lostWithTheWAL(fs: any FileSystem, directory: String, manifest: Manifest) throws(StoreError) -> [WALLoss] {
+        guard manifest.catalogGeneration > 0 else { return [] }
+        let catalog = try CatalogFiles.read(manifest.catalogGeneration, fs: fs, directory: directory).catalog
+        return catalog.entries.map { WALLoss(key: $0.key, fromSeq: $0.nextSeq) }
     }
 
     /// The manifest at `path`: `.notFound` when there is none, `.corruptFile` when it is

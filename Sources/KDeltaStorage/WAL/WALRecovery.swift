@@ -36,8 +36,12 @@ enum WALReplay {
         apply: (WALBatch, String, Int) throws(StoreError) -> Void
     ) throws(StoreError) -> WALReplayResult {
         let walDir = dataDirectory + "/" + WALFormat.directoryName
-        let names: [String]
-        do { names = try fs.list(walDir) } catch { throw StoreError.io(error, while: "listing \(walDir)") }
+        // A missing folder holds no segment: opening then refuses the WAL as gone
+        // (`Store.missingWAL`) rather than failing on the listing.
+        var names: [String] = []
+        if fs.exists(walDir) {
+            do { names = try fs.list(walDir) } catch { throw StoreError.io(error, while: "listing \(walDir)") }
+        }
         let numbers = names.compactMap(WALFormat.segmentNumber(fileName:))
             .filter { $0 >= manifest.walFirstSegment }.sorted()
         var result = WALReplayResult(nextLSN: manifest.walFirstLSN)

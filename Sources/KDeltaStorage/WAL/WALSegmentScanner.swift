@@ -176,7 +176,10 @@ enum WALSegmentScanner {
     /// or damaged"): damage when one flipped bit explains it (the record was written whole),
     /// otherwise a torn write, with the sign that says so.
     static func classifyLast(_ segment: WALSegmentReader, at o: Int, reason: String) throws(StoreError) -> WALScanEnd {
-        if let flip = try WALBitFlip.locate(in: segment, at: o) {
+        // A flip in the zeros after the last byte written (it would set a bit there) is
+        // explained as well by a write torn just before that byte, the likelier cause after a
+        // power cut: the record is judged torn, and its bytes are kept before it is cut.
+        if let flip = try WALBitFlip.locate(in: segment, at: o), flip.offset < (try dataEnd(segment, from: o)) {
             return .corrupt(
                 offset: o,
                 reason: "\(reason); flipping \(flip) makes the record check, so it was written whole and damaged afterwards, and may hold an acknowledged batch")

@@ -34,6 +34,7 @@ struct RepairCommand: ParsableCommand {
                 ("catalogRepairs", .array(report.catalogRepairs.map { .string($0) })),
                 ("blockRepair", report.blockRepair.map(Self.json) ?? .null),
                 ("walMissingAfterLSN", report.walMissingAfterLSN.map { .int(Int64($0)) } ?? .null),
+                ("walLostFrom", .array(report.walLostFrom.map { .object([("key", .string($0.key.rawValue)), ("fromSeq", .int(Int64($0.fromSeq)))]) })),
                 ("catalogRebuilt", report.catalogRebuild.map(Self.json) ?? .null),
             ]).canonicalText)
             return
@@ -50,6 +51,10 @@ struct RepairCommand: ParsableCommand {
             if let after = report.walMissingAfterLSN, let segment = report.walRestartSegment {
                 let kept = after == 0 ? "the store had no checkpoint, so no version was in block files" : "every version up to LSN \(after) is in block files"
                 print("the WAL is gone (no segment from the one the manifest names is left): LOST every version written after LSN \(after), which only the WAL held (\(kept)); the WAL starts afresh in segment \(segment) and the store opens again")
+                if !report.walLostFrom.isEmpty {
+                    print("  lost with it, per series the catalog knows (how many versions, only the WAL knew; series first written after LSN \(after) are not known):")
+                    for loss in report.walLostFrom { print("    \(loss)") }
+                }
             }
         }
         guard let file = report.damagedFile else {
