@@ -17,12 +17,4 @@ import Testing
         let store = "data directory d is in use by another kdelta-edge process (pid 42); wait for it to finish or stop it, then try again (a store opened read-only works alongside it)"
         #expect(lockedMessage(store) == store + "; reading commands such as get, log, query, keys and stats work alongside it")
     }
-
-    @Test func longArgumentsAreShortenedAtACharacterBoundary() {
-        #expect(DisplayText.shortened("21.5") == "21.5")
-        let long = DisplayText.shortened(String(repeating: "x", count: 70_000))
-        #expect(long.utf8.count == DisplayText.bytesMax && long.hasSuffix("..."))
-        let wide = DisplayText.shortened(String(repeating: "ü", count: 100))
-        #expect(wide.utf8.count <= DisplayText.bytesMax && wide.hasPrefix("üü") && wide.hasSuffix("..."))
-    }
 }
