@@ -100,20 +100,22 @@ struct PutCommand: ParsableCommand {
         let k = try parseKey(key!)
         let text = values[0]
         let v: Value
-        do { v = try Value.parse(text: text) } catch { throw failure("value '\(DisplayText.shortened(text))': \(error)") }
+        do { v = try Value.parse(argument: text) } catch { throw failure("value '\(DisplayText.shortened(text))': \(error)") }
         let sourceTime = try time.map { try TimeArgument.parseMs($0, option: "--time") }
         let store = try location.openForWriting(write)
-        do {
+        let stored: Version
+        do throws(StoreError) {
             try store.put(k, v, sourceTimeMs: sourceTime)
-            let stored = store.latest(k)!
+            stored = store.latest(k)!
             try store.close()
-            if location.json {
-                print(VersionOutput.json(stored).canonicalText)
-            } else {
-                print("\(stored.key) seq \(stored.seq) = \(stored.value) at \(RFC3339.format(ms: stored.timeMs)) id \(stored.id.short)")
-            }
         } catch {
             throw failure(error)
+        }
+        StandardOutput.madeChanges("the reading is stored as seq \(stored.seq) of \(stored.key) (`kdelta-edge get \(ShellQuoting.quoted(stored.key.rawValue))` shows it)")
+        if location.json {
+            try StandardOutput.line(VersionOutput.json(stored).canonicalText)
+        } else {
+            try StandardOutput.line("\(stored.key) seq \(stored.seq) = \(stored.value) at \(RFC3339.format(ms: stored.timeMs)) id \(stored.id.short)")
         }
     }
 }

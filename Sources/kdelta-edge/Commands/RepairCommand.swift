@@ -13,10 +13,12 @@ struct RepairCommand: ParsableCommand {
     func run() throws {
         let report: RepairReport
         do { report = try Repair.run(directory: location.directory) } catch { throw failure(error) }
+        // Whether anything changed: a tail set aside, a manifest rebuilt, the WAL restarted.
+        let repaired = report.damagedFile != nil || report.manifestRebuild != nil || report.walRestartSegment != nil || !report.catalogRepairs.isEmpty
+        if repaired { StandardOutput.madeChanges("the repair is done (`kdelta-edge verify` checks the store)") }
         if location.json {
-            print(JSONValue.object([
-                // Whether anything changed: a tail set aside, a manifest rebuilt, the WAL restarted.
-                ("repaired", .bool(report.damagedFile != nil || report.manifestRebuild != nil || report.walRestartSegment != nil || !report.catalogRepairs.isEmpty)),
+            try StandardOutput.line(JSONValue.object([
+                ("repaired", .bool(repaired)),
                 ("damagedFile", report.damagedFile.map { .string($0) } ?? .null),
                 ("offset", report.offset.map { .int($0) } ?? .null),
                 ("reason", report.reason.map { .string($0) } ?? .null),
@@ -34,30 +36,33 @@ struct RepairCommand: ParsableCommand {
             ]).canonicalText)
             return
         }
-        if let m = report.manifestRebuild { Self.describe(m) }
-        for line in report.catalogRepairs { print(line) }
-        for line in report.walDamageSkipped { print(line) }
-        defer {
-            if let end = report.walEndedAtLSN, let segment = report.walRestartSegment {
-                print("what is left of the WAL ends at LSN \(end), before the checkpoint: every version up to the checkpoint is in block files, so the WAL starts afresh after it, in segment \(segment); the store opens again")
-            }
+        if let m = report.manifestRebuild { try Self.describe(m) }
+        for line in report.catalogRepairs { try StandardOutput.line(line) }
+        for line in report.walDamageSkipped { try StandardOutput.line(line) }
+        try describeWAL(report)
+        if let end = report.walEndedAtLSN, let segment = report.walRestartSegment {
+            try StandardOutput.line("what is left of the WAL ends at LSN \(end), before the checkpoint: every version up to the checkpoint is in block files, so the WAL starts afresh after it, in segment \(segment); the store opens again")
         }
+    }
+
+    /// What became of the WAL's damage: a tail set aside, damage passed over, or none.
+    func describeWAL(_ report: RepairReport) throws {
         guard let file = report.damagedFile else {
             if report.walEndedAtLSN != nil { return }
             if !report.walDamageSkipped.isEmpty {
-                print("nothing to set aside: the damage held only versions already in block files (\(counted(report.versionsKept, "version")) in the WAL); the store opens")
+                try StandardOutput.line("nothing to set aside: the damage held only versions already in block files (\(counted(report.versionsKept, "version")) in the WAL); the store opens")
                 return
             }
             if report.manifestRebuild != nil || !report.catalogRepairs.isEmpty {
-                print("the WAL is intact (\(counted(report.versionsKept, "version")) in it); the store opens again")
+                try StandardOutput.line("the WAL is intact (\(counted(report.versionsKept, "version")) in it); the store opens again")
                 return
             }
-            print("nothing to repair: the WAL of \(location.directory) is intact (\(counted(report.versionsKept, "version")))")
+            try StandardOutput.line("nothing to repair: the WAL of \(location.directory) is intact (\(counted(report.versionsKept, "version")))")
             return
         }
-        print("damage in \(file) at offset \(report.offset!): \(report.reason!)")
-        print("set aside \(counted(report.recordsSetAside, "WAL record")) (\(counted(report.versionsSetAside, "reading")) still readable, \(counted(report.bytesSetAside, "byte")), \(counted(report.segmentsMoved, "whole segment"))) in \(report.setAsideDirectory!)")
-        print("kept \(counted(report.versionsKept, "version"))" + (report.walEndedAtLSN == nil ? "; the store opens again" : ""))
+        try StandardOutput.line("damage in \(file) at offset \(report.offset!): \(report.reason!)")
+        try StandardOutput.line("set aside \(counted(report.recordsSetAside, "WAL record")) (\(counted(report.versionsSetAside, "reading")) still readable, \(counted(report.bytesSetAside, "byte")), \(counted(report.segmentsMoved, "whole segment"))) in \(report.setAsideDirectory!)")
+        try StandardOutput.line("kept \(counted(report.versionsKept, "version"))" + (report.walEndedAtLSN == nil ? "; the store opens again" : ""))
     }
 
     static func json(_ m: ManifestRebuildReport) -> JSONValue {
@@ -74,10 +79,10 @@ struct RepairCommand: ParsableCommand {
         ])
     }
 
-    static func describe(_ m: ManifestRebuildReport) {
-        print("rebuilt the manifest: \(m.reason)")
-        if let moved = m.setAsidePath { print("  the damaged manifest is kept at \(moved)") }
-        print("  catalog generation \(m.catalogGeneration), \(m.blocks.count) block files, WAL from segment \(m.walFirstSegment) (LSN \(m.walFirstLSN)), checkpoint at LSN \(m.checkpointLSN)")
-        for f in m.leftOut { print("  left out and moved to \(m.setAsideDirectory): \(f.path): \(f.reason)") }
+    static func describe(_ m: ManifestRebuildReport) throws {
+        try StandardOutput.line("rebuilt the manifest: \(m.reason)")
+        if let moved = m.setAsidePath { try StandardOutput.line("  the damaged manifest is kept at \(moved)") }
+        try StandardOutput.line("  catalog generation \(m.catalogGeneration), \(m.blocks.count) block files, WAL from segment \(m.walFirstSegment) (LSN \(m.walFirstLSN)), checkpoint at LSN \(m.checkpointLSN)")
+        for f in m.leftOut { try StandardOutput.line("  left out and moved to \(m.setAsideDirectory): \(f.path): \(f.reason)") }
     }
 }
