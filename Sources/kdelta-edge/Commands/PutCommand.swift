@@ -73,12 +73,21 @@ struct PutCommand: ParsableCommand {
         }
     }
 
-    /// True for what `Value.parse(text:)` reads as a double or an int: the only values
-    /// that may start with `-` unquoted.
+    /// True for what `Value.parse(text:)` reads as a double or an int, or refuses as a
+    /// number out of range (`-1e400`, `-1e-400`, `-9223372036854775809i`, `-1.5i`): the
+    /// only values that may start with `-` unquoted. Those it refuses reach `run`, whose
+    /// message says what is wrong with the number instead of calling it an unknown option.
     static func isNumber(_ text: String) -> Bool {
-        switch try? Value.parse(text: text) {
-        case .double, .int: return true
-        default: return false
+        do throws(ValueTextError) {
+            switch try Value.parse(text: text) {
+            case .double, .int: return true
+            default: return false
+            }
+        } catch {
+            switch error.code {
+            case .numberOutOfRange, .numberTooSmall, .integerOutOfRange, .notAnInteger: return true
+            default: return false
+            }
         }
     }
 
