@@ -18,7 +18,7 @@ import Synchronization
 /// before it printed (a stored reading, a repair) stays done either way; such commands
 /// say so with `madeChanges(_:)`, and the message says it instead of "run it again".
 ///
-/// Not stdio's `stdout`: Swift 6 refuses the C global as shared mutable state, and stdio
+/// Not stdio's `stdout`: Swift 6.0 reports the C global as shared mutable state, and stdio
 /// would keep an error flag instead of the errno that says what happened.
 enum StandardOutput {
     /// Bytes buffered before they are written: one `write` per 64 KiB of a long listing.
@@ -37,7 +37,13 @@ enum StandardOutput {
         var changes: String?
     }
 
-    private static let state = Mutex(State())
+    /// The one `State` of the process, in a class: a `Mutex` lives in a `let` of
+    /// something with an identity.
+    final class Shared: Sendable {
+        let state = Mutex(State())
+    }
+
+    private static let shared = Shared()
 
     /// Ignores SIGPIPE, so that a closed pipe is an EPIPE from `write` rather than the
     /// death of the process in the middle of a command.
@@ -52,7 +58,7 @@ enum StandardOutput {
 
     /// Prints `text` as it is (a rendered table ends in its own line feed).
     static func text(_ text: String) throws(ExitCode) {
-        let failed: ExitCode? = state.withLock { s in
+        let failed: ExitCode? = shared.state.withLock { s in
             if let code = s.failedExitCode { return ExitCode(code) }
             s.buffer.append(contentsOf: text.utf8)
             return s.buffer.count >= bufferBytesMax ? drain(&s) : nil
@@ -62,7 +68,7 @@ enum StandardOutput {
 
     /// Writes what is buffered, checked.
     static func flush() throws(ExitCode) {
-        let failed: ExitCode? = state.withLock { s in
+        let failed: ExitCode? = shared.state.withLock { s in
             if let code = s.failedExitCode { return ExitCode(code) }
             return drain(&s)
         }
@@ -73,7 +79,7 @@ enum StandardOutput {
     /// shows both in the order they were made. A failure is reported here (once); the
     /// caller goes on to its own message and exit code.
     static func flushBeforeMessage() {
-        state.withLock { s in
+        shared.state.withLock { s in
             if s.failedExitCode == nil { _ = drain(&s) }
         }
     }
@@ -82,7 +88,7 @@ enum StandardOutput {
     /// stored as seq 3 of KEY`): should the output fail, its message says this, so that
     /// no one runs the command again and stores the reading twice.
     static func madeChanges(_ changes: String) {
-        state.withLock { $0.changes = changes }
+        shared.state.withLock { $0.changes = changes }
     }
 
     /// Writes the whole buffer to file descriptor 1, retrying short writes and EINTR; the
