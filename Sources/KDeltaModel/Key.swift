@@ -2,8 +2,10 @@
 ///
 /// Rules (docs/keys.md): 1 to `Limits.keyBytesMax` UTF-8 bytes; segments separated by `/`,
 /// none empty and none `.` or `..`; at most `Limits.keySegmentsMax` segments; no whitespace,
-/// no control characters, and none of `* ? # + \ "`, which key patterns and MQTT topic
-/// filters use as wildcards or which need quoting in a shell. Any other Unicode is allowed.
+/// no control characters, no zero-width U+200B or U+FEFF, no bidirectional controls (which
+/// reorder how a terminal shows the rest of the key, so `keys` could show a spoofed name),
+/// and none of `* ? # + \ "`, which key patterns and MQTT topic filters use as wildcards or
+/// which need quoting in a shell. Any other Unicode is allowed.
 public struct Key: Hashable, Comparable, Sendable, CustomStringConvertible {
     /// The key's text, valid by construction.
     public let rawValue: String
@@ -72,7 +74,18 @@ public struct Key: Hashable, Comparable, Sendable, CustomStringConvertible {
         switch scalar {
         case "*", "?", "#", "+", "\\", "\"": return true
         case "\u{1680}", "\u{2028}", "\u{2029}", "\u{202F}", "\u{205F}", "\u{3000}", "\u{FEFF}": return true
-        default: return (0x2000...0x200B).contains(v)
+        default: return (0x2000...0x200B).contains(v) || isBidiControl(scalar)
+        }
+    }
+
+    /// The bidirectional formatting characters of Unicode's UAX #9: the Arabic letter mark
+    /// U+061C, the marks U+200E and U+200F, the embeddings and overrides U+202A-U+202E and
+    /// the isolates U+2066-U+2069. A terminal shows none of them, and the overrides reverse
+    /// what follows (`a\u{202E}pmet` shows as `atemp`).
+    public static func isBidiControl(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x061C, 0x200E, 0x200F, 0x202A...0x202E, 0x2066...0x2069: return true
+        default: return false
         }
     }
 }

@@ -30,7 +30,7 @@ public struct KeyError: Error, Sendable, Equatable, CustomStringConvertible {
 
     /// A message that says what was wrong, where, and what to do.
     public var description: String {
-        let shown = text.utf8.count > 80 ? String(text.prefix(77)) + "..." : text
+        let shown = DisplayText.shortened(text)
         switch code {
         case .empty:
             return "the key is empty; a key names a series, such as sensors/greenhouse/temp1"
@@ -44,21 +44,26 @@ public struct KeyError: Error, Sendable, Equatable, CustomStringConvertible {
             return "key '\(shown)' has a '.' or '..' segment at byte \(byteOffset ?? 0); segments may not be dots only"
         case .forbiddenCharacter:
             let s = scalar.map { Self.describe($0) } ?? "a forbidden character"
-            return "key '\(shown)' has \(s) at byte \(byteOffset ?? 0); keys may not contain whitespace, control characters or any of * ? # + \\ \" (wildcards and quoting): replace it, for example with '_'"
+            return "key '\(shown)' has \(s) at byte \(byteOffset ?? 0); keys may not contain whitespace, control characters, invisible or bidirectional control characters, or any of * ? # + \\ \" (wildcards and quoting): replace it, for example with '_'"
         }
     }
 
+    /// Names a refused character; one that a terminal does not show as itself (a control,
+    /// an invisible or a bidirectional character) by its code point alone, so the message
+    /// cannot hide it or reorder the line around it.
     static func describe(_ scalar: Unicode.Scalar) -> String {
-        let hex = String(scalar.value, radix: 16, uppercase: true)
-        let code = "U+" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
+        let code = DisplayText.codePoint(scalar)
         switch scalar {
         case " ": return "a space (\(code))"
         case "\t": return "a tab (\(code))"
-        case "\n", "\r": return "a line break (\(code))"
+        case "\n", "\r", "\u{2028}", "\u{2029}": return "a line break (\(code))"
         default:
             if scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) {
                 return "a control character (\(code))"
             }
+            if Key.isBidiControl(scalar) { return "a bidirectional control character (\(code))" }
+            if scalar.properties.isWhitespace { return "a space (\(code))" }
+            if DisplayText.isHidden(scalar) { return "an invisible character (\(code))" }
             return "'\(Character(scalar))' (\(code))"
         }
     }

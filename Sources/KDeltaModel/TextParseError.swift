@@ -24,9 +24,10 @@ public struct TextParseError<Codes: TextParseErrorCode>: Error, Sendable, Equata
     }
 
     /// "'90' is not a duration: at byte 2, the number has no unit; write durations like
-    /// 90s, 15m, 1h30m, 7d, 2w, 1y".
+    /// 90s, 15m, 1h30m, 7d, 2w, 1y". The text is shown with the characters a terminal
+    /// hides escaped (`DisplayText.escaped`).
     public var description: String {
-        "'\(text)' is not \(Code.valueName): at byte \(byteOffset), \(detail)\(Code.advice)"
+        "'\(DisplayText.escaped(text))' is not \(Code.valueName): at byte \(byteOffset), \(detail)\(Code.advice)"
     }
 }
 

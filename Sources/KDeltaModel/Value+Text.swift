@@ -10,7 +10,11 @@
 /// - a decimal number, optionally signed, with optional fraction and exponent (`21.5`,
 ///   `-3`, `.5`, `1e-3`), or `NaN`, `Inf`, `+Inf`, `-Inf`, `Infinity` in any case:
 ///   `.double`, correctly rounded. Like the line protocol, a plain number is a double;
-///   a number beyond ±1.8e308 is refused rather than read as infinity.
+///   a number beyond ±1.8e308 is refused rather than read as infinity, and a non-zero one
+///   below the smallest subnormal (`1e-400`) rather than read as zero (`1e-310`, a
+///   subnormal, is kept).
+/// - a NUL byte in text is refused: no one types one, and a file cut short by a power
+///   loss ends in zeroed bytes (`21\0\0\0\0` would be text that prints as `21`).
 /// - an integer with the suffix `i` (`42i`, `-7i`): `.int`; it must fit an `Int64`.
 /// - `true` or `false` exactly: `.bool` (the line protocol's `t`, `T`, `True`... are text
 ///   here, to keep the rule short).
@@ -48,6 +52,9 @@ extension Value {
             if let d = parseNumberFast(bytes) {
                 if d.isInfinite, !isInfinityWord(bytes) {
                     throw ValueTextError(code: .numberOutOfRange, text: shortText(bytes), byteOffset: 0)
+                }
+                if d == 0, underflowsToZero(bytes) {
+                    throw ValueTextError(code: .numberTooSmall, text: shortText(bytes), byteOffset: 0)
                 }
                 return .double(d)
             }
@@ -106,11 +113,38 @@ extension Value {
         guard n <= Limits.valueBytesMax else {
             throw ValueTextError(code: .tooLong, text: shortText(bytes), byteOffset: Limits.valueBytesMax)
         }
+        if let nul = bytes.firstIndex(of: 0) {
+            throw ValueTextError(code: .nulByte, text: shortText(bytes), byteOffset: nul)
+        }
         let s = String(decoding: bytes, as: UTF8.self)
         if let bad = firstInvalidUTF8Offset(bytes, decoded: s) {
             throw ValueTextError(code: .invalidUTF8, text: shortText(bytes), byteOffset: bad)
         }
         return .string(s)
+    }
+
+    /// Reads a value typed on the command line: as `parse(text:)`, but blanks around what
+    /// would otherwise read as a number, a bool or JSON (`' 21.5'`, `'true '`) are refused
+    /// (`blankAroundValue`, at the first blank) rather than stored as text that prints
+    /// like the number and that every aggregation skips. A typo is likelier than such
+    /// text, and trimming silently would store something else than was typed; text is
+    /// still written JSON-quoted (`'" 21.5"'`). Blanks are whitespace and the characters
+    /// a terminal does not show (`DisplayText.isHidden`).
+    public static func parse(argument text: String) throws(ValueTextError) -> Value {
+        let value = try parse(text: text)
+        guard case .string = value else { return value }
+        let core = trimmingBlanks(Substring(text))
+        guard core.utf8.count != text.utf8.count, !core.isEmpty, reads(core, asOtherThan: core) else { return value }
+        let blank = isBlank(text.unicodeScalars.first!) ? text.startIndex : core.endIndex
+        throw ValueTextError(
+            code: .blankAroundValue, text: shortText(text), byteOffset: text.utf8.distance(from: text.startIndex, to: blank),
+            scalar: text.unicodeScalars[blank])
+    }
+
+    /// The first 64 bytes of `text`, for an error.
+    static func shortText(_ text: String) -> String {
+        var text = text
+        return text.withUTF8 { shortText($0) }
     }
 
     /// Reads a decimal number (`21.5`, `-3`, `.5`, `5.`, `1e-3`, `+2E+08`) or `NaN`, `Inf`,
@@ -336,6 +370,16 @@ extension Value {
         return true
     }
 
+    /// Whether a number that read as zero was written with a non-zero digit in its
+    /// mantissa (`1e-400`, `-2.5e-330`): a value too small for a double, not zero.
+    static func underflowsToZero(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        for b in bytes {
+            if b | 0x20 == UInt8(ascii: "e") { return false }
+            if b &- UInt8(ascii: "1") < 9 { return true }
+        }
+        return false
+    }
+
     /// Whether the text spells infinity rather than a number that overflowed.
     static func isInfinityWord(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         for b in bytes where b &- UInt8(ascii: "0") < 10 { return false }
@@ -380,7 +424,7 @@ extension Value {
 
     /// The offset of the first byte that is not well-formed UTF-8, given the text decoded
     /// with repair: decoding changes the bytes exactly when they were not well-formed.
-    static func firstInvalidUTF8Offset(_ bytes: UnsafeBufferPointer<UInt8>, decoded: String) -> Int? {
+    public static func firstInvalidUTF8Offset(_ bytes: UnsafeBufferPointer<UInt8>, decoded: String) -> Int? {
         var k = 0
         for b in decoded.utf8 {
             if k == bytes.count || bytes[k] != b { return k }

@@ -54,15 +54,16 @@ public enum Value: Sendable, Hashable, CustomStringConvertible {
     /// The value as a user reads it and `put` takes it back (`Value.parse(text:)`): `21.5`,
     /// `42i`, `true`, `open`, or the document's canonical JSON. Ints carry the `i` suffix
     /// of the Influx line protocol; a string whose text would read as another type (`42`,
-    /// `true`, `{}`) or not at all (empty) is JSON-quoted (`"42"`), so that it does not
-    /// look like the number.
+    /// `true`, `{}`) or not at all (empty), or would print like one (` 21.5`, `21.5` and
+    /// NUL bytes: `Value.textLooksLikeAnotherValue`) is JSON-quoted (`"42"`, `" 21.5"`), so
+    /// that it does not look like the number.
     public var description: String {
         switch self {
         case .double(let d): return Value.formatDouble(d)
         case .int(let i): return "\(i)i"
         case .bool(let b): return b ? "true" : "false"
         case .string(let s):
-            if let parsed = try? Value.parse(text: s), parsed == self { return s }
+            if let parsed = try? Value.parse(text: s), parsed == self, !Value.textLooksLikeAnotherValue(s) { return s }
             return JSONValue.string(s).canonicalText
         case .document(let j): return j.canonicalText
         }

@@ -1,3 +1,4 @@
 // kdelta-edge: the KoruDelta Edge command line. Wiring only: every command opens the
 // store through KDeltaStorage and prints what it returns.
-KDeltaEdge.main()
+StandardOutput.start()
+KDeltaEdge.run()

@@ -33,25 +33,51 @@ struct CLIRunner {
     /// copies only the calling thread, and a lock another thread held stays held). Such a
     /// child has run nothing of ours, so it is killed and spawned again, at most twice, with
     /// a line on stderr (docs/cross.md, "What user-mode qemu cannot do").
-    func run(_ args: [String], stdin: String? = nil, dataDir override: String? = nil) throws -> Result {
-        let wrapper = ProcessInfo.processInfo.environment["KDELTA_TEST_EXEC_WRAPPER"]?
-            .split(separator: " ").map(String.init) ?? []
-        let command = wrapper + [Self.executable] + args + ["--data-dir", override ?? dataDir]
+    ///
+    /// With `standardOutput`, the child writes there (`/dev/full`, a pipe nobody reads)
+    /// instead of to a pipe this reads, and the result's `stdout` is empty.
+    func run(_ args: [String], stdin: String? = nil, dataDir override: String? = nil, standardOutput: FileHandle? = nil) throws -> Result {
+        try run(Self.wrapper + [Self.executable] + args + ["--data-dir", override ?? dataDir], naming: args.joined(separator: " "),
+                stdin: stdin, standardOutput: standardOutput)
+    }
+
+    /// Runs `kdelta-edge ARGS --data-dir DIR` with arguments given as bytes, which need not
+    /// be UTF-8 (`Process` takes only strings): through `/bin/sh`, each argument made by
+    /// `printf` from octal escapes of its bytes.
+    func run(argumentBytes args: [[UInt8]]) throws -> Result {
+        let words = args.map { bytes in
+            "\"$(printf '" + bytes.map { "\\" + String($0, radix: 8) }.joined() + "')\""
+        }
+        let script = (Self.wrapper + ["exec", "\"$0\""] + words + ["--data-dir", "\"$1\""]).joined(separator: " ")
+        // The executable is an argument of the shell, so ExecWatch sees it at once.
+        return try run(["/bin/sh", "-c", script, Self.executable, dataDir], naming: "(\(args.count) arguments as bytes)",
+                       stdin: nil, standardOutput: nil)
+    }
+
+    /// The words of `KDELTA_TEST_EXEC_WRAPPER` (none outside qemu).
+    static var wrapper: [String] {
+        ProcessInfo.processInfo.environment["KDELTA_TEST_EXEC_WRAPPER"]?.split(separator: " ").map(String.init) ?? []
+    }
+
+    /// Runs `command`, spawning it again when under qemu it was stuck before exec.
+    private func run(_ command: [String], naming name: String, stdin: String?, standardOutput: FileHandle?) throws -> Result {
         for tries in 1...3 {
-            if let result = try attempt(command, stdin: stdin, watchExec: !wrapper.isEmpty) { return result }
-            let note = "CLIRunner: the child for `\(args.joined(separator: " "))` was stuck before exec under qemu (attempt \(tries) of 3); killed\n"
+            if let result = try attempt(command, stdin: stdin, standardOutput: standardOutput, watchExec: !Self.wrapper.isEmpty) {
+                return result
+            }
+            let note = "CLIRunner: the child for `\(name)` was stuck before exec under qemu (attempt \(tries) of 3); killed\n"
             FileHandle.standardError.write(Data(note.utf8))
         }
         throw ChildStuckBeforeExec(command: command)
     }
 
     /// One run of `command`; nil when `watchExec` and the child never reached `exec`.
-    private func attempt(_ command: [String], stdin: String?, watchExec: Bool) throws -> Result? {
+    private func attempt(_ command: [String], stdin: String?, standardOutput: FileHandle?, watchExec: Bool) throws -> Result? {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: command[0].hasPrefix("/") ? command[0] : "/usr/bin/env")
         process.arguments = command[0].hasPrefix("/") ? Array(command.dropFirst()) : command
         let out = Pipe(), err = Pipe(), input = Pipe()
-        process.standardOutput = out
+        process.standardOutput = standardOutput ?? out
         process.standardError = err
         process.standardInput = input
         try process.run()
@@ -65,7 +91,7 @@ struct CLIRunner {
         // Both pipes are drained at once: a child that fills one (a long error on stderr)
         // while the other is read to its end would otherwise wait forever.
         let errorText = PipeDrain(err.fileHandleForReading)
-        let o = out.fileHandleForReading.readDataToEndOfFile()
+        let o = standardOutput == nil ? out.fileHandleForReading.readDataToEndOfFile() : Data()
         let e = errorText.wait()
         process.waitUntilExit()
         return Result(status: process.terminationStatus, stdout: String(decoding: o, as: UTF8.self),

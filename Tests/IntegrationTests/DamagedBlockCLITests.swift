@@ -28,14 +28,15 @@ import Testing
         let dir = TemporaryDirectory()
         defer { dir.remove() }
         let cli = try Self.damagedStore(dir)
+        // Exit 3, damaged data, as every command exits on it (docs/cli.md).
         var r = try cli.run(["verify"])
-        #expect(r.status == 1, "\(r.stdout) \(r.stderr)")
+        #expect(r.status == 3, "\(r.stdout) \(r.stderr)")
         #expect(r.stdout.contains("UNREADABLE block file"), "\(r.stdout)")
         #expect(r.stderr.contains("1 block chunk could not be read"), "\(r.stderr)")
         #expect(r.stderr.contains("00000000000000000001.kdb is damaged"), "\(r.stderr)")
 
         r = try cli.run(["verify", "--json"])
-        #expect(r.status == 1, "\(r.stdout) \(r.stderr)")
+        #expect(r.status == 3, "\(r.stdout) \(r.stderr)")
         let report = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any]
         #expect(report["intact"] as? Bool == false)
         #expect((report["brokenLinks"] as? [Any])?.isEmpty == true)

@@ -15,6 +15,11 @@ import Testing
             #expect(put.key == "sensors/x", "\(args)")
             #expect(put.values.count == 1 && put.values[0].hasPrefix("-"), "\(args): \(put.values)")
         }
+        // A negative number out of range is a number all the same: `run` says what is wrong.
+        for number in ["-1e400", "-1e-400", "-9223372036854775809i"] {
+            let put = try PutCommand.parse(["sensors/x", number])
+            #expect(put.values == [number])
+        }
         let timed = try PutCommand.parse(["sensors/x", "1", "--time", "-5"])
         #expect(timed.time == "-5", "a negative time reaches the time check, which names --time")
     }

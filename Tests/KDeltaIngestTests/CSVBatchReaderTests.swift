@@ -220,6 +220,39 @@ import Testing
         #expect(huge?.message.contains("beyond the range of a double") == true)
     }
 
+    /// A power cut leaves a file's tail zeroed: `21` followed by NULs would be text that
+    /// prints as 21. It is a bad line, and its message shows the NULs escaped.
+    @Test func aValueWithNULBytesIsABadLine() {
+        var bytes = Array("key,time,value\nsensors/a,0,21.5\nsensors/a,1,21".utf8)
+        bytes += [0, 0, 0, 0]
+        for chunk in [1, Int.max] {
+            do {
+                _ = try readAllCSV(MemoryByteSource(bytes: bytes, chunkBytes: chunk))
+                Issue.record("stored a value with NUL bytes")
+            } catch let e as BatchFileError {
+                #expect(e.code == .value)
+                #expect(e.line == 3 && e.column == 15, "\(e)")
+                #expect(e.message.contains("has a NUL byte at byte 2"), "\(e)")
+                #expect(e.description.contains("(text: '21\\u0000\\u0000\\u0000\\u0000')"), "\(e)")
+                #expect(!e.description.contains("\0"))
+            } catch {
+                Issue.record("\(error)")
+            }
+        }
+    }
+
+    @Test func aNumberTooSmallForADoubleIsABadLine() throws {
+        let tiny = csvFailure("key,value\nsensors/a,1e-400\n")
+        #expect(tiny?.code == .value)
+        #expect(tiny?.message.contains("too small for a double") == true, "\(String(describing: tiny))")
+        #expect(try readAllCSV(MemoryByteSource("key,value\nsensors/a,1e-310\n")).map(\.value) == [.double(Double("1e-310")!)])
+    }
+
+    @Test func aLeapSecondIsStoredAsTheLastMillisecondOfItsMinute() throws {
+        let readings = try readAllCSV(MemoryByteSource("key,time,value\nsensors/a,2016-12-31T23:59:60Z,1\nsensors/a,2017-01-01T00:59:60.5+01:00,2\n"))
+        #expect(readings.map(\.sourceTimeMs) == [1_483_228_799_999, 1_483_228_799_999])
+    }
+
     @Test func quotingMistakesPointAtTheQuote() {
         let unclosed = csvFailure("key,time,value\nsensors/a,0,\"abc\n")
         #expect(unclosed?.code == .quoting)

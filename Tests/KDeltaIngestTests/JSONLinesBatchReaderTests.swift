@@ -90,6 +90,14 @@ import Testing
         }
     }
 
+    @Test func aNumberTooSmallForADoubleIsABadLine() {
+        let tiny = jsonLinesFailure("{\"key\":\"sensors/a\",\"value\":1e-400}\n")
+        #expect(tiny?.code == .json, "\(String(describing: tiny))")
+        #expect(tiny?.message.contains("too small for a double") == true, "\(String(describing: tiny))")
+        let typed = jsonLinesFailure("{\"key\":\"sensors/a\",\"value\":\"1e-400\",\"type\":\"double\"}\n")
+        #expect(typed?.message.contains("too small for a double") == true, "\(String(describing: typed))")
+    }
+
     @Test func oversizedDocumentValueIsRefused() {
         let big = "[" + Array(repeating: "1", count: Limits.valueBytesMax / 2 + 1).joined(separator: ",") + "]"
         let e = jsonLinesFailure("{\"key\":\"a\",\"value\":\(big)}")

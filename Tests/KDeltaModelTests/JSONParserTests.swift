@@ -73,8 +73,17 @@ import Testing
         #expect(e?.byteOffset == 4)
         #expect(e?.column == 5)
         #expect(e?.detail.contains("1e309") == true)
-        // Underflow is fine: it rounds to zero like any tiny decimal.
-        #expect((try? parse("1e-400")) == .double(0))
+    }
+
+    @Test func aNonZeroNumberThatUnderflowsToZeroIsRefusedAndSubnormalsAreKept() throws {
+        let e = failure("{\"a\": 1e-400}")
+        #expect(e?.code == .numberTooSmall)
+        #expect(e?.byteOffset == 6)
+        #expect(e?.detail.contains("too small for a double") == true, "\(String(describing: e))")
+        #expect(failure("-2.5e-330")?.code == .numberTooSmall)
+        #expect(try parse("1e-310") == .double(Double("1e-310")!))
+        #expect(try parse("0e-400") == .double(0))
+        #expect(try parse("-0.000e-999") == .double(-0.0))
     }
 
     @Test func objectsAreSortedByUTF8BytesOfTheirNames() throws {

@@ -60,4 +60,29 @@ import Testing
         #expect(try Key("sensors/greenhouse/temp1").namespace == "sensors/greenhouse")
         #expect(try Key("temp").namespace == "")
     }
+
+    /// Bidi controls reorder how a terminal shows what follows them, so `keys` could show
+    /// a spoofed name (`temp\u{202E}1pmet`); each class of them is refused, by its code
+    /// point, without printing the character itself.
+    @Test(arguments: [
+        ("Arabic letter mark", [0x061C]), ("marks", [0x200E, 0x200F]),
+        ("embeddings and overrides", [0x202A, 0x202B, 0x202C, 0x202D, 0x202E]),
+        ("isolates", [0x2066, 0x2067, 0x2068, 0x2069]),
+    ])
+    func bidiControlsAreRefusedInKeys(_ name: String, _ codes: [UInt32]) {
+        for code in codes {
+            let scalar = Unicode.Scalar(code)!
+            do {
+                _ = try Key("sensors/temp\(Character(scalar))1")
+                Issue.record("\(name): accepted U+\(String(code, radix: 16))")
+            } catch {
+                #expect(error.code == .forbiddenCharacter)
+                #expect(error.byteOffset == 12)
+                #expect(error.description.contains("a bidirectional control character (\(DisplayText.codePoint(scalar))) at byte 12"), "\(error)")
+                #expect(!error.description.unicodeScalars.contains(scalar), "the message reorders the terminal: \(name)")
+            }
+        }
+        // Zero-width joiners stay allowed (emoji sequences, Persian), as before.
+        #expect((try? Key("sensors/\u{200C}\u{200D}")) != nil)
+    }
 }

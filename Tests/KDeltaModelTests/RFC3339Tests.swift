@@ -36,6 +36,11 @@ import Testing
     @Test func leapSecondIsTheLastMillisecondOfItsMinute() throws {
         #expect(try RFC3339.parseMs("2016-12-31T23:59:60Z") == 1_483_228_799_999)
         #expect(try RFC3339.parseMs("2016-12-31T23:59:60.5Z") == 1_483_228_799_999)
+        // At any minute, since an offset moves the UTC minute a leap second falls in (and
+        // the fast path for common layouts agrees).
+        #expect(try RFC3339.parseMs("2017-01-01T00:59:60+01:00") == 1_483_228_799_999)
+        #expect(try RFC3339.parseMs("2024-05-01T12:34:60Z") == 1_714_566_899_999)
+        #expect(RFC3339.format(ms: try RFC3339.parseMs("2024-05-01T12:34:60.000Z")) == "2024-05-01T12:34:59.999Z")
     }
 
     @Test func formatWritesUTCWithMilliseconds() {

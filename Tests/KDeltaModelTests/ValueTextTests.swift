@@ -212,4 +212,56 @@ import Testing
             #expect(try Value.parse(text: value.description) == value, "\(value.description) reads back")
         }
     }
+
+    /// Text that prints like a number is text all the same: every aggregation skips it. So
+    /// it is shown JSON-quoted, whatever hides the difference (blanks at its ends, NULs,
+    /// zero-width or bidi characters), and reads back as the same text.
+    @Test func storedTextThatWouldPrintLikeANumberIsShownJSONQuoted() throws {
+        let quoted: [(String, String)] = [
+            (" 21.5", #"" 21.5""#), ("21.5 ", #""21.5 ""#), ("\t21.5\n", #""\t21.5\n""#), ("21\0\0", #""21\u0000\u0000""#),
+            ("21.5\u{200B}", "\"21.5\u{200B}\""), ("\u{202E}42i", "\"\u{202E}42i\""), (" true", #"" true""#),
+            ("  ", #""  ""#), (" {}", #"" {}""#), ("\u{00A0}7", "\"\u{00A0}7\""),
+        ]
+        for (text, shown) in quoted {
+            #expect(Value.string(text).description == shown, "\(text)")
+            #expect(try Value.parse(text: Value.string(text).description) == .string(text), "\(text) reads back")
+        }
+        for text in [" open", "door open", "21.5 C", " 21.5 C", "a\tb"] {
+            #expect(Value.string(text).description == text, "\(text)")
+        }
+    }
+
+    @Test func blanksAroundANumberOnTheCommandLineAreRefusedWhereTheyAre() throws {
+        func refusal(_ text: String) -> ValueTextError? {
+            do { _ = try Value.parse(argument: text); return nil } catch { return error }
+        }
+        let leading = refusal(" 21.5")
+        #expect(leading?.code == .blankAroundValue)
+        #expect(leading?.byteOffset == 0)
+        #expect(leading?.description.hasPrefix("the value ' 21.5' has a space (U+0020) at byte 0, around '21.5', which reads as a number") == true,
+                "\(String(describing: leading))")
+        #expect(leading?.description.contains(#"JSON-quoted ('" 21.5"')"#) == true)
+        #expect(refusal("21.5\t")?.byteOffset == 4)
+        #expect(refusal("21.5\t")?.scalar == "\t")
+        #expect(refusal("42i ")?.byteOffset == 3)
+        #expect(refusal(" true")?.code == .blankAroundValue)
+        #expect(refusal("21.5\u{200B}")?.description.contains("an invisible character (U+200B) at byte 4") == true)
+        // Text stays text, and a number without blanks, or JSON-quoted text, is as before.
+        #expect(try Value.parse(argument: " open") == .string(" open"))
+        #expect(try Value.parse(argument: "21.5") == .double(21.5))
+        #expect(try Value.parse(argument: #"" 21.5""#) == .string(" 21.5"))
+        // A batch file is not the command line: its quoted fields keep their blanks.
+        #expect(try Value.parse(text: " 21.5") == .string(" 21.5"))
+    }
+
+    @Test func aNonZeroNumberTooSmallForADoubleIsRefusedLikeOneTooLarge() throws {
+        for text in ["1e-400", "-1e-400", "2.4703282292062327e-324", "0.0001e-321"] {
+            #expect(failure(text)?.code == .numberTooSmall, "\(text)")
+        }
+        #expect(failure("1e-400")?.description.hasPrefix("the number '1e-400' is too small for a double") == true)
+        #expect(try Value.parse(text: "1e-310") == .double(Double("1e-310")!))
+        #expect(try Value.parse(text: "4.9e-324") == .double(.leastNonzeroMagnitude))
+        #expect(try Value.parse(text: "0e-400") == .double(0))
+        #expect(try Value.parse(text: "-0.0") == .double(-0.0))
+    }
 }

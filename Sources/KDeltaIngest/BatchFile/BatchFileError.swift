@@ -1,3 +1,5 @@
+import KDeltaModel
+
 /// Why a batch file (`kdelta-edge put --batch FILE`) cannot be imported, and where.
 ///
 /// It names the file, the line and column (both from 1; the column counts bytes), shows
@@ -53,14 +55,16 @@ public struct BatchFileError: Error, Sendable, Equatable, CustomStringConvertibl
     }
 
     /// `FILE:LINE:COLUMN: MESSAGE (text: '...')`, the form editors and terminals link to.
+    /// The file name and the text are shown with the characters a terminal hides escaped
+    /// (`DisplayText.escaped`): a line of a damaged file may hold NULs or escape sequences.
     public var description: String {
-        var out = fileName
+        var out = DisplayText.escaped(fileName)
         if line > 0 {
             out += ":\(line)"
             if column > 0 { out += ":\(column)" }
         }
         out += ": " + message
-        if !text.isEmpty { out += " (text: '\(text)')" }
+        if !text.isEmpty { out += " (text: '\(DisplayText.escaped(text))')" }
         return out
     }
 

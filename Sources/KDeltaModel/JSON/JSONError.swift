@@ -14,6 +14,8 @@ public struct JSONError: Error, Sendable, Equatable, CustomStringConvertible {
         case invalidNumber
         /// A number too large for a double (it would read as infinity).
         case numberOutOfRange
+        /// A non-zero number too small for a double (it would read as zero).
+        case numberTooSmall
         /// A backslash escape that RFC 8259 does not define.
         case invalidEscape
         /// A `\uD800`-`\uDFFF` escape that is not half of a surrogate pair.

@@ -6,6 +6,8 @@
 ///   exponent, an integer beyond `Int64`, and `-0`, whose sign an integer cannot keep)
 ///   becomes a correctly rounded `.double`. A number that would round to infinity is
 ///   refused: JSON has no infinity, and `1e999` is almost always a unit or typing mistake.
+///   So is a non-zero number that would round to zero (`1e-400`): storing 0 would change
+///   the reading. Subnormal doubles (`1e-310`) are kept.
 /// - An object that names a member twice is refused (`duplicateKey`). RFC 8259 leaves the
 ///   meaning of duplicates to each implementation, and quietly keeping one of two
 ///   conflicting readings would lose data; the producer has to decide.
@@ -487,6 +489,10 @@ struct JSONParserState {
         if d.isInfinite {
             throw error(.numberOutOfRange, at: start,
                         "the number \(Self.shorten(String(decoding: text, as: UTF8.self))) is beyond the range of a double (about ±1.8e308)")
+        }
+        if d == 0, Value.underflowsToZero(text) {
+            throw error(.numberTooSmall, at: start,
+                        "the number \(Self.shorten(String(decoding: text, as: UTF8.self))) is too small for a double (the smallest is about 4.9e-324) and would read as 0; write it as a string (\"1e-400\") to keep it as text, or scale it to a larger unit")
         }
         return .double(d)
     }

@@ -53,21 +53,24 @@ struct BatchImport {
             readings += chunk.count
         }
         do { try store?.close() } catch { throw failure(error) }
+        if store != nil && readings > 0 {
+            StandardOutput.madeChanges("\(counted(readings, "reading")) from \(path) \(readings == 1 ? "is" : "are") stored (\(progress.lsnRange))")
+        }
         let seconds = Double(MonotonicClock.nowNs() - started) / 1e9
         let rate = seconds > 0 ? Int(Double(readings) / seconds) : 0
         if location.json {
-            print(JSONValue.object([
+            try StandardOutput.line(JSONValue.object([
                 ("readings", .int(Int64(readings))), ("stored", .bool(!checkOnly)),
                 ("firstLSN", progress.firstLSN.map { .int(Int64($0)) } ?? .null),
                 ("lastLSN", progress.lastLSN.map { .int(Int64($0)) } ?? .null),
                 ("seconds", .double(seconds)), ("format", .string(reader.format.rawValue)),
             ]).canonicalText)
         } else if checkOnly {
-            print("checked \(counted(readings, "reading")) in \(path): all valid (nothing stored)")
+            try StandardOutput.line("checked \(counted(readings, "reading")) in \(path): all valid (nothing stored)")
         } else if readings == 0 {
-            print("stored 0 readings: \(path) holds none\(reader.format == .csv ? " (only a header)" : "")")
+            try StandardOutput.line("stored 0 readings: \(path) holds none\(reader.format == .csv ? " (only a header)" : "")")
         } else {
-            print("stored \(counted(readings, "reading")) from \(path) in \(Value.formatDouble((seconds * 1000).rounded() / 1000)) s (\(rate) readings/s), \(progress.lsnRange), fsync \(store?.options.fsync.description ?? "-")")
+            try StandardOutput.line("stored \(counted(readings, "reading")) from \(path) in \(Value.formatDouble((seconds * 1000).rounded() / 1000)) s (\(rate) readings/s), \(progress.lsnRange), fsync \(store?.options.fsync.description ?? "-")")
         }
     }
 }

@@ -36,8 +36,9 @@ struct CompactCommand: ParsableCommand {
         let after = store.stats()
         let stopped = after.ingestStopped, overflowDropped = after.overflowDropsSinceOpen
         do { try store.close() } catch { throw failure(error) }
+        StandardOutput.madeChanges("the compaction is done (`kdelta-edge stats` shows the store)")
         if location.json {
-            print(JSONValue.object([
+            try StandardOutput.line(JSONValue.object([
                 ("block", r.blockNumber.map { .int(Int64($0)) } ?? .null),
                 ("versions", .int(Int64(r.versions))), ("series", .int(Int64(r.series))),
                 ("blockBytes", .int(r.blockBytes)),
@@ -64,21 +65,21 @@ struct CompactCommand: ParsableCommand {
         }
         if let block = r.blockNumber {
             let perVersion = Double(r.blockBytes) / Double(max(1, r.versions))
-            print("block \(block): \(counted(r.versions, "version")) of \(r.series) series, \(counted(r.blockBytes, "byte")) (\(String(format2: perVersion)) per version, version ids and clocks included)")
-            print("checkpoint at LSN \(r.checkpointLSN); removed \(counted(r.walSegmentsRemoved, "WAL segment")); memory \(r.hotBytesBefore) -> \(r.hotBytesAfter) bytes")
+            try StandardOutput.line("block \(block): \(counted(r.versions, "version")) of \(r.series) series, \(counted(r.blockBytes, "byte")) (\(String(format2: perVersion)) per version, version ids and clocks included)")
+            try StandardOutput.line("checkpoint at LSN \(r.checkpointLSN); removed \(counted(r.walSegmentsRemoved, "WAL segment")); memory \(r.hotBytesBefore) -> \(r.hotBytesAfter) bytes")
         } else {
-            print("nothing to cut: no versions in memory (checkpoint at LSN \(r.checkpointLSN))")
+            try StandardOutput.line("nothing to cut: no versions in memory (checkpoint at LSN \(r.checkpointLSN))")
         }
         if !retention.dropped.isZero || retention.rollupsWritten > 0 {
-            print("retention: dropped \(DropsOutput.text(retention.dropped)); \(counted(retention.rollupsWritten, "rollup")) written, \(counted(retention.blocksRemoved, "block file")) removed")
+            try StandardOutput.line("retention: dropped \(DropsOutput.text(retention.dropped)); \(counted(retention.rollupsWritten, "rollup")) written, \(counted(retention.blocksRemoved, "block file")) removed")
         }
         for m in merges {
-            print("merged \(counted(m.blocksMerged, "block")) into block \(m.blockWritten ?? 0): \(m.itemsWritten) kept, \(counted(m.deadVersionsRemoved, "dropped version")) left out, \(m.bytesRead) -> \(m.bytesWritten) bytes")
+            try StandardOutput.line("merged \(counted(m.blocksMerged, "block")) into block \(m.blockWritten ?? 0): \(m.itemsWritten) kept, \(counted(m.deadVersionsRemoved, "dropped version")) left out, \(m.bytesRead) -> \(m.bytesWritten) bytes")
         }
         if overflowDropped > 0 {
-            print("disk budget: on-disk-full is drop-oldest, so the oldest \(counted(overflowDropped, "version")) \(overflowDropped == 1 ? "was" : "were") dropped to make room (counted as overflow in `stats`)")
+            try StandardOutput.line("disk budget: on-disk-full is drop-oldest, so the oldest \(counted(overflowDropped, "version")) \(overflowDropped == 1 ? "was" : "were") dropped to make room (counted as overflow in `stats`)")
         }
-        if let stopped { print("disk budget: \(stopped)") }
+        if let stopped { try StandardOutput.line("disk budget: \(stopped)") }
     }
 }
 

@@ -25,25 +25,25 @@ struct DiffCommand: ParsableCommand {
         let d: VersionDiff
         do { d = try store.diff(k, from: v1, to: v2) } catch { throw failure(error) }
         if location.json {
-            print(Self.json(d).canonicalText)
+            try StandardOutput.line(Self.json(d).canonicalText)
             return
         }
         let seconds = Double(d.elapsedMs) / 1000
-        print("\(k): seq \(d.from.seq) -> \(d.to.seq) (\(seconds >= 0 ? "+" : "")\(seconds) s, \(RFC3339.format(ms: d.from.timeMs)) -> \(RFC3339.format(ms: d.to.timeMs)))")
+        try StandardOutput.line("\(k): seq \(d.from.seq) -> \(d.to.seq) (\(seconds >= 0 ? "+" : "")\(seconds) s, \(RFC3339.format(ms: d.from.timeMs)) -> \(RFC3339.format(ms: d.to.timeMs)))")
         switch d.change {
         case .unchanged:
-            print("  unchanged: \(d.to.value)")
+            try StandardOutput.line("  unchanged: \(d.to.value)")
         case .numeric(let delta):
-            print("  \(d.from.value) -> \(d.to.value) (\(DeltaFormatting.text(from: d.from.value, to: d.to.value, delta: delta)))")
+            try StandardOutput.line("  \(d.from.value) -> \(d.to.value) (\(DeltaFormatting.text(from: d.from.value, to: d.to.value, delta: delta)))")
         case .replaced:
-            print("  - \(d.from.value)")
-            print("  + \(d.to.value)")
+            try StandardOutput.line("  - \(d.from.value)")
+            try StandardOutput.line("  + \(d.to.value)")
         case .document(let changes):
             for c in changes {
                 switch c.kind {
-                case .added: print("  + \(c.path): \(c.new!.canonicalText)")
-                case .removed: print("  - \(c.path): \(c.old!.canonicalText)")
-                case .changed: print("  ~ \(c.path): \(c.old!.canonicalText) -> \(c.new!.canonicalText)")
+                case .added: try StandardOutput.line("  + \(c.path): \(c.new!.canonicalText)")
+                case .removed: try StandardOutput.line("  - \(c.path): \(c.old!.canonicalText)")
+                case .changed: try StandardOutput.line("  ~ \(c.path): \(c.old!.canonicalText) -> \(c.new!.canonicalText)")
                 }
             }
         }

@@ -50,14 +50,14 @@ struct GetCommand: ParsableCommand {
             throw failure("key \(k) has no version at or before \(at); `kdelta-edge log \(k) --reverse --limit 1` shows its first")
         }
         if location.json {
-            print(VersionOutput.json(v).canonicalText)
+            try StandardOutput.line(VersionOutput.json(v).canonicalText)
         } else {
-            print("\(v.key) = \(v.value)")
-            print("  time  \(RFC3339.format(ms: v.timeMs))\(v.sourceTimeMs == nil ? " (write time)" : "")")
-            print("  seq   \(v.seq) \(Self.seqContext(store.seqRange(k)))")
-            print("  hlc   hlc:\(v.hlc)")
-            print("  id    \(v.id.hex)")
-            if let p = v.parent { print("  parent \(p.hex)") }
+            try StandardOutput.line("\(v.key) = \(v.value)")
+            try StandardOutput.line("  time  \(RFC3339.format(ms: v.timeMs))\(v.sourceTimeMs == nil ? " (write time)" : "")")
+            try StandardOutput.line("  seq   \(v.seq) \(Self.seqContext(store.seqRange(k)))")
+            try StandardOutput.line("  hlc   hlc:\(v.hlc)")
+            try StandardOutput.line("  id    \(v.id.hex)")
+            if let p = v.parent { try StandardOutput.line("  parent \(p.hex)") }
         }
     }
 

@@ -17,7 +17,7 @@ struct KeysCommand: ParsableCommand {
         let store = try location.openForReading()
         let keys = store.keys().filter { prefix == nil || $0.rawValue.hasPrefix(prefix!) }
         if location.json {
-            print(JSONValue.array(keys.map { k in
+            try StandardOutput.line(JSONValue.array(keys.map { k in
                 .object([
                     ("key", .string(k.rawValue)), ("versions", .int(Int64(store.versionCount(k)))),
                     ("latest", store.latest(k).map(VersionOutput.json) ?? .null),
@@ -33,7 +33,7 @@ struct KeysCommand: ParsableCommand {
         }
         for k in keys {
             let latest = store.latest(k)
-            print(VersionOutput.pad(k.rawValue, 40) + "  " + VersionOutput.pad(counted(store.versionCount(k), "version"), 16)
+            try StandardOutput.line(VersionOutput.pad(k.rawValue, 40) + "  " + VersionOutput.pad(counted(store.versionCount(k), "version"), 16)
                   + "  " + (latest.map { "\($0.value) at \(RFC3339.format(ms: $0.timeMs))" } ?? ""))
         }
     }

@@ -44,10 +44,10 @@ struct LogCommand: ParsableCommand {
         let versions: [Version]
         do { versions = try store.history(k, query) } catch { throw failure(error) }
         if location.json {
-            print(JSONValue.array(versions.map(VersionOutput.json)).canonicalText)
+            try StandardOutput.line(JSONValue.array(versions.map(VersionOutput.json)).canonicalText)
             return
         }
-        print(VersionOutput.header)
-        for v in versions { print(VersionOutput.line(v)) }
+        try StandardOutput.line(VersionOutput.header)
+        for v in versions { try StandardOutput.line(VersionOutput.line(v)) }
     }
 }

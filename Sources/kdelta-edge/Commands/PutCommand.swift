@@ -73,12 +73,21 @@ struct PutCommand: ParsableCommand {
         }
     }
 
-    /// True for what `Value.parse(text:)` reads as a double or an int: the only values
-    /// that may start with `-` unquoted.
+    /// True for what `Value.parse(text:)` reads as a double or an int, or refuses as a
+    /// number out of range (`-1e400`, `-1e-400`, `-9223372036854775809i`, `-1.5i`): the
+    /// only values that may start with `-` unquoted. Those it refuses reach `run`, whose
+    /// message says what is wrong with the number instead of calling it an unknown option.
     static func isNumber(_ text: String) -> Bool {
-        switch try? Value.parse(text: text) {
-        case .double, .int: return true
-        default: return false
+        do throws(ValueTextError) {
+            switch try Value.parse(text: text) {
+            case .double, .int: return true
+            default: return false
+            }
+        } catch {
+            switch error.code {
+            case .numberOutOfRange, .numberTooSmall, .integerOutOfRange, .notAnInteger: return true
+            default: return false
+            }
         }
     }
 
@@ -100,20 +109,22 @@ struct PutCommand: ParsableCommand {
         let k = try parseKey(key!)
         let text = values[0]
         let v: Value
-        do { v = try Value.parse(text: text) } catch { throw failure("value '\(DisplayText.shortened(text))': \(error)") }
+        do { v = try Value.parse(argument: text) } catch { throw failure("value '\(DisplayText.shortened(text))': \(error)") }
         let sourceTime = try time.map { try TimeArgument.parseMs($0, option: "--time") }
         let store = try location.openForWriting(write)
-        do {
+        let stored: Version
+        do throws(StoreError) {
             try store.put(k, v, sourceTimeMs: sourceTime)
-            let stored = store.latest(k)!
+            stored = store.latest(k)!
             try store.close()
-            if location.json {
-                print(VersionOutput.json(stored).canonicalText)
-            } else {
-                print("\(stored.key) seq \(stored.seq) = \(stored.value) at \(RFC3339.format(ms: stored.timeMs)) id \(stored.id.short)")
-            }
         } catch {
             throw failure(error)
+        }
+        StandardOutput.madeChanges("the reading is stored as seq \(stored.seq) of \(stored.key) (`kdelta-edge get \(ShellQuoting.quoted(stored.key.rawValue))` shows it)")
+        if location.json {
+            try StandardOutput.line(VersionOutput.json(stored).canonicalText)
+        } else {
+            try StandardOutput.line("\(stored.key) seq \(stored.seq) = \(stored.value) at \(RFC3339.format(ms: stored.timeMs)) id \(stored.id.short)")
         }
     }
 }

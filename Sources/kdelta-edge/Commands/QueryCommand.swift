@@ -107,7 +107,7 @@ struct QueryCommand: ParsableCommand {
                     rows.append(QueryWindowRow(key: k, window: agg.window(w)))
                 }
             }
-            print(QueryOutput.windows(rows, aggregation: agg, format: outputFormat), terminator: "")
+            try StandardOutput.text(QueryOutput.windows(rows, aggregation: agg, format: outputFormat))
             if skipped > 0 {
                 printError("kdelta-edge: note: \(counted(skipped, "reading")) \(skipped == 1 ? "is not a number" : "are not numbers") (bools, text, documents) and \(skipped == 1 ? "was" : "were") left out of every window, count included")
             }
@@ -123,7 +123,7 @@ struct QueryCommand: ParsableCommand {
                     rows.append(QueryRow(key: k, timeMs: r.timeMs, value: r.value))
                 }
             }
-            print(QueryOutput.rows(rows, format: outputFormat), terminator: "")
+            try StandardOutput.text(QueryOutput.rows(rows, format: outputFormat))
             // Raw readings that retention replaced by rollups are not rows: say where they went.
             for k in keys {
                 let rolled: [Rollup]

@@ -13,11 +13,14 @@ struct RepairCommand: ParsableCommand {
     func run() throws {
         let report: RepairReport
         do { report = try Repair.run(directory: location.directory) } catch { throw failure(error) }
+        // Whether anything changed: a tail set aside, a manifest, catalog or block rebuilt,
+        // the WAL restarted.
+        let repaired = report.damagedFile != nil || report.manifestRebuild != nil || report.walRestartSegment != nil
+            || !report.catalogRepairs.isEmpty || report.blockRepair != nil || report.catalogRebuild != nil
+        if repaired { StandardOutput.madeChanges("the repair is done (`kdelta-edge verify` checks the store)") }
         if location.json {
-            print(JSONValue.object([
-                // Whether anything changed: a tail set aside, a manifest rebuilt, the WAL restarted.
-                ("repaired", .bool(report.damagedFile != nil || report.manifestRebuild != nil || report.walRestartSegment != nil || !report.catalogRepairs.isEmpty || report.blockRepair != nil
-                    || report.catalogRebuild != nil)),
+            try StandardOutput.line(JSONValue.object([
+                ("repaired", .bool(repaired)),
                 ("damagedFile", report.damagedFile.map { .string($0) } ?? .null),
                 ("offset", report.offset.map { .int($0) } ?? .null),
                 ("reason", report.reason.map { .string($0) } ?? .null),
@@ -39,44 +42,47 @@ struct RepairCommand: ParsableCommand {
             ]).canonicalText)
             return
         }
-        if let m = report.manifestRebuild { Self.describe(m) }
-        if let c = report.catalogRebuild { Self.describe(c) }
-        for line in report.catalogRepairs { print(line) }
-        for line in report.blockRepair?.lines ?? [] { print(line) }
-        for line in report.walDamageSkipped { print(line) }
-        defer {
-            if let end = report.walEndedAtLSN, let segment = report.walRestartSegment {
-                print("what is left of the WAL ends at LSN \(end), before the checkpoint: every version up to the checkpoint is in block files, so the WAL starts afresh after it, in segment \(segment); the store opens again")
-            }
-            if let after = report.walMissingAfterLSN, let segment = report.walRestartSegment {
-                let kept = after == 0 ? "the store had no checkpoint, so no version was in block files" : "every version up to LSN \(after) is in block files"
-                print("the WAL is gone (no segment from the one the manifest names is left): LOST every version written after LSN \(after), which only the WAL held (\(kept)); the WAL starts afresh in segment \(segment) and the store opens again")
-                if !report.walLostFrom.isEmpty {
-                    print("  lost with it, per series the catalog knows (how many versions, only the WAL knew; series first written after LSN \(after) are not known):")
-                    for loss in report.walLostFrom { print("    \(loss)") }
-                }
+        if let m = report.manifestRebuild { try Self.describe(m) }
+        if let c = report.catalogRebuild { try Self.describe(c) }
+        for line in report.catalogRepairs { try StandardOutput.line(line) }
+        for line in report.blockRepair?.lines ?? [] { try StandardOutput.line(line) }
+        for line in report.walDamageSkipped { try StandardOutput.line(line) }
+        try describeWAL(report)
+        if let end = report.walEndedAtLSN, let segment = report.walRestartSegment {
+            try StandardOutput.line("what is left of the WAL ends at LSN \(end), before the checkpoint: every version up to the checkpoint is in block files, so the WAL starts afresh after it, in segment \(segment); the store opens again")
+        }
+        if let after = report.walMissingAfterLSN, let segment = report.walRestartSegment {
+            let kept = after == 0 ? "the store had no checkpoint, so no version was in block files" : "every version up to LSN \(after) is in block files"
+            try StandardOutput.line("the WAL is gone (no segment from the one the manifest names is left): LOST every version written after LSN \(after), which only the WAL held (\(kept)); the WAL starts afresh in segment \(segment) and the store opens again")
+            if !report.walLostFrom.isEmpty {
+                try StandardOutput.line("  lost with it, per series the catalog knows (how many versions, only the WAL knew; series first written after LSN \(after) are not known):")
+                for loss in report.walLostFrom { try StandardOutput.line("    \(loss)") }
             }
         }
+    }
+
+    /// What became of the WAL's damage: a tail set aside, damage passed over, or none.
+    func describeWAL(_ report: RepairReport) throws {
         guard let file = report.damagedFile else {
             if report.walEndedAtLSN != nil || report.walMissingAfterLSN != nil { return }
             if report.blockRepair != nil {
-                print("the WAL is intact (\(counted(report.versionsKept, "version")) in it); the store opens again")
+                try StandardOutput.line("the WAL is intact (\(counted(report.versionsKept, "version")) in it); the store opens again")
                 return
             }
             if !report.walDamageSkipped.isEmpty {
-                print("nothing to set aside: the damage held only versions already in block files (\(counted(report.versionsKept, "version")) in the WAL); the store opens")
+                try StandardOutput.line("nothing to set aside: the damage held only versions already in block files (\(counted(report.versionsKept, "version")) in the WAL); the store opens")
                 return
             }
             if report.manifestRebuild != nil || !report.catalogRepairs.isEmpty || report.catalogRebuild != nil {
-                print("the WAL is intact (\(counted(report.versionsKept, "version")) in it); the store opens again")
+                try StandardOutput.line("the WAL is intact (\(counted(report.versionsKept, "version")) in it); the store opens again")
                 return
             }
-            print("nothing to repair: the WAL of \(location.directory) is intact (\(counted(report.versionsKept, "version")))")
+            try StandardOutput.line("nothing to repair: the WAL of \(location.directory) is intact (\(counted(report.versionsKept, "version")))")
             return
         }
-        print("damage in \(file) at offset \(report.offset!): \(report.reason!)")
-        print("set aside \(counted(report.recordsSetAside, "WAL record")) (\(counted(report.versionsSetAside, "reading")) still readable, \(counted(report.bytesSetAside, "byte")), \(counted(report.segmentsMoved, "whole segment"))) in \(report.setAsideDirectory!)")
-        print("kept \(counted(report.versionsKept, "version"))" + (report.walEndedAtLSN == nil ? "; the store opens again" : ""))
+        try StandardOutput.line("damage in \(file) at offset \(report.offset!): \(report.reason!)")
+        try StandardOutput.line("set aside \(counted(report.recordsSetAside, "WAL record")) (\(counted(report.versionsSetAside, "reading")) still readable, \(counted(report.bytesSetAside, "byte")), \(counted(report.segmentsMoved, "whole segment"))) in \(report.setAsideDirectory!)")
+        try StandardOutput.line("kept \(counted(report.versionsKept, "version"))" + (report.walEndedAtLSN == nil ? "; the store opens again" : ""))
     }
 
     static func json(_ m: ManifestRebuildReport) -> JSONValue {
@@ -125,16 +131,16 @@ struct RepairCommand: ParsableCommand {
         ])
     }
 
-    static func describe(_ c: CatalogRebuildReport) {
-        print("rebuilt the series catalog: \(c.reason)")
-        print("  generation \(c.generation), \(counted(c.series, "series")) from \(counted(c.blocksRead, "block file")) and \(counted(c.walRecordsRead, "WAL record")); wrote \(c.files.joined(separator: " and "))")
-        for line in c.notRestored { print("  not restored: \(line)") }
+    static func describe(_ c: CatalogRebuildReport) throws {
+        try StandardOutput.line("rebuilt the series catalog: \(c.reason)")
+        try StandardOutput.line("  generation \(c.generation), \(counted(c.series, "series")) from \(counted(c.blocksRead, "block file")) and \(counted(c.walRecordsRead, "WAL record")); wrote \(c.files.joined(separator: " and "))")
+        for line in c.notRestored { try StandardOutput.line("  not restored: \(line)") }
     }
 
-    static func describe(_ m: ManifestRebuildReport) {
-        print("rebuilt the manifest: \(m.reason)")
-        if let moved = m.setAsidePath { print("  the damaged manifest is kept at \(moved)") }
-        print("  catalog generation \(m.catalogGeneration), \(m.blocks.count) block files, WAL from segment \(m.walFirstSegment) (LSN \(m.walFirstLSN)), checkpoint at LSN \(m.checkpointLSN)")
-        for f in m.leftOut { print("  left out and moved to \(m.setAsideDirectory): \(f.path): \(f.reason)") }
+    static func describe(_ m: ManifestRebuildReport) throws {
+        try StandardOutput.line("rebuilt the manifest: \(m.reason)")
+        if let moved = m.setAsidePath { try StandardOutput.line("  the damaged manifest is kept at \(moved)") }
+        try StandardOutput.line("  catalog generation \(m.catalogGeneration), \(m.blocks.count) block files, WAL from segment \(m.walFirstSegment) (LSN \(m.walFirstLSN)), checkpoint at LSN \(m.checkpointLSN)")
+        for f in m.leftOut { try StandardOutput.line("  left out and moved to \(m.setAsideDirectory): \(f.path): \(f.reason)") }
     }
 }

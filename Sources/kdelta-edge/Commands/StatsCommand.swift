@@ -15,7 +15,7 @@ struct StatsCommand: ParsableCommand {
         let s = store.stats()
         let r = store.recovery
         if location.json {
-            print(JSONValue.object([
+            try StandardOutput.line(JSONValue.object([
                 ("keys", .int(Int64(s.keys))), ("versions", .int(Int64(s.versions))),
                 ("nextLSN", .int(Int64(s.nextLSN))), ("walSegments", .int(Int64(s.walSegments))),
                 ("walBytes", .int(s.walBytes)), ("memoryBytes", .int(Int64(s.memoryBytes))),
@@ -42,20 +42,20 @@ struct StatsCommand: ParsableCommand {
             ]).canonicalText)
             return
         }
-        print("data directory  \(location.directory)")
-        print("keys            \(s.keys)")
-        print("versions        \(s.versions) (next LSN \(s.nextLSN))")
-        print("hot (memory)    \(counted(s.hotVersions, "version"))")
-        print("blocks          \(counted(s.blockVersions, "version")) in \(counted(s.blocks, "block file")), \(counted(s.blockBytes, "byte")) on disk (cold, compacted: \(counted(s.coldBlocks, "file")), \(counted(s.coldBytes, "byte")))")
-        print("rollups         \(s.rollups) in \(counted(s.rollupBlocks, "block file")), \(counted(s.rollupBytes, "byte")) on disk")
-        print("WAL             \(counted(s.walSegments, "segment")), \(counted(s.walBytes, "byte")) on disk")
-        print("disk            \(s.disk.total) bytes\(s.diskBudgetBytes.map { " of a \($0)-byte budget" } ?? " (no budget)")")
-        print("dropped         \(DropsOutput.text(s.drops))")
+        try StandardOutput.line("data directory  \(location.directory)")
+        try StandardOutput.line("keys            \(s.keys)")
+        try StandardOutput.line("versions        \(s.versions) (next LSN \(s.nextLSN))")
+        try StandardOutput.line("hot (memory)    \(counted(s.hotVersions, "version"))")
+        try StandardOutput.line("blocks          \(counted(s.blockVersions, "version")) in \(counted(s.blocks, "block file")), \(counted(s.blockBytes, "byte")) on disk (cold, compacted: \(counted(s.coldBlocks, "file")), \(counted(s.coldBytes, "byte")))")
+        try StandardOutput.line("rollups         \(s.rollups) in \(counted(s.rollupBlocks, "block file")), \(counted(s.rollupBytes, "byte")) on disk")
+        try StandardOutput.line("WAL             \(counted(s.walSegments, "segment")), \(counted(s.walBytes, "byte")) on disk")
+        try StandardOutput.line("disk            \(s.disk.total) bytes\(s.diskBudgetBytes.map { " of a \($0)-byte budget" } ?? " (no budget)")")
+        try StandardOutput.line("dropped         \(DropsOutput.text(s.drops))")
         for x in s.series where !x.drops.isZero {
-            print("  \(x.key)  \(DropsOutput.text(x.drops)); kept from seq \(x.firstSeq)")
+            try StandardOutput.line("  \(x.key)  \(DropsOutput.text(x.drops)); kept from seq \(x.firstSeq)")
         }
-        print("memory          \(s.memoryBytes) bytes (\(s.versions > 0 ? s.memoryBytes / s.versions : 0) per version)")
-        print("open took       \(Int(r.durationMs)) ms")
-        for line in r.findings { print("note            \(line)") }
+        try StandardOutput.line("memory          \(s.memoryBytes) bytes (\(s.versions > 0 ? s.memoryBytes / s.versions : 0) per version)")
+        try StandardOutput.line("open took       \(Int(r.durationMs)) ms")
+        for line in r.findings { try StandardOutput.line("note            \(line)") }
     }
 }

@@ -6,7 +6,7 @@ import KDeltaStorage
 struct VerifyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
-        abstract: "Recompute every version id and check each key's hash chain; exit 1 naming the first broken link or damaged block.")
+        abstract: "Recompute every version id and check each key's hash chain; exit 1 naming the first broken link, 3 naming a damaged block.")
 
     @OptionGroup var location: StoreLocation
 
@@ -14,7 +14,7 @@ struct VerifyCommand: ParsableCommand {
         let store = try location.openForReading()
         let report = store.verify()
         if location.json {
-            print(JSONValue.object([
+            try StandardOutput.line(JSONValue.object([
                 ("intact", .bool(report.isIntact)), ("keys", .int(Int64(report.keys))),
                 ("versions", .int(Int64(report.versions))),
                 ("brokenLinks", .array(report.brokenLinks.map { b in
@@ -32,12 +32,18 @@ struct VerifyCommand: ParsableCommand {
             // A torn last WAL record (left in place by a read-only open) is not a version,
             // so it is not verified: say so rather than "intact" alone.
             let tail = store.recovery.tornTail.map { "; the WAL's torn last record (offset \($0.offset) of \($0.file)) was not verified: the next write keeps its bytes under repair/ and cuts it off" } ?? ""
-            print("verified \(counted(report.versions, "version")) of \(counted(report.keys, "key")): every hash chain is intact\(tail)")
+            try StandardOutput.line("verified \(counted(report.versions, "version")) of \(counted(report.keys, "key")): every hash chain is intact\(tail)")
         } else {
-            for b in report.brokenLinks { print("BROKEN \(b)") }
-            for u in report.unreadable { print("UNREADABLE \(u)") }
+            for b in report.brokenLinks { try StandardOutput.line("BROKEN \(b)") }
+            for u in report.unreadable { try StandardOutput.line("UNREADABLE \(u)") }
         }
-        if let message = Self.failureMessage(report) { throw failure(message) }
+        if let message = Self.failureMessage(report) { throw failure(message, code: Self.exitCode(report)) }
+    }
+
+    /// 3 when a block file could not be read (damaged data, `repair` territory, as every
+    /// command exits on it), else 1: a broken hash chain in files that all read well.
+    static func exitCode(_ report: VerifyReport) -> Int32 {
+        report.unreadable.isEmpty ? 1 : 3
     }
 
     /// What `verify` exits with when the report is not intact: the first broken link, else

@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import ArgumentParser
+import KDeltaModel
 import KDeltaStorage
 
 /// Prints `message` as `kdelta-edge: error: …` on stderr and returns the exit code to throw.
@@ -34,9 +35,12 @@ func lockedMessage(_ message: String) -> String {
 }
 
 /// Writes a line to standard error, after what was printed to standard output (which is
-/// buffered when it is a pipe), so that a terminal shows both in the order written.
+/// buffered: `StandardOutput`), so that a terminal shows both in the order written. The
+/// characters a terminal hides are escaped (`DisplayText.escaped`), line by line, whatever
+/// input the message echoes: a message cannot act on the terminal.
 func printError(_ line: String) {
-    fflush(nil)
-    var text = line + "\n"
+    StandardOutput.flushBeforeMessage()
+    var text = line.split(separator: "\n", omittingEmptySubsequences: false)
+        .map { DisplayText.escaped(String($0)) }.joined(separator: "\n") + "\n"
     text.withUTF8 { _ = write(2, $0.baseAddress, $0.count) }
 }

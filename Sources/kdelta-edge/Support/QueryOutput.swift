@@ -3,7 +3,7 @@ import KDeltaStorage
 
 /// Renders `query` results (docs/cli.md, "query output"): raw rows as key, time, value;
 /// aggregated windows as key, window start, window end, the aggregate, count. Each
-/// function returns the whole text, ending in a newline, for `print(_:terminator: "")`:
+/// function returns the whole text, ending in a newline, for `StandardOutput.text`:
 /// the table needs every row to size its columns, so the command bounds the rows first
 /// (`--limit`).
 ///
