@@ -23,7 +23,12 @@ import Testing
         ColumnChecks.roundTrips(DoubleCoding.self, Array(repeating: Double(nan: 7, signaling: false), count: 500), "all NaN with a payload")
         ColumnChecks.roundTrips(DoubleCoding.self, Array(repeating: 19.89, count: 1_000), "all equal")
         ColumnChecks.roundTrips(DoubleCoding.self, (0..<500).map { $0 % 2 == 0 ? 0.0 : -0.0 }, "alternating zeros")
-        ColumnChecks.roundTrips(DoubleCoding.self, (0..<500).map { Double($0 % 2 == 0 ? 1 : -1) * (12.5 + Double($0)) }, "alternating signs")
+        // Typed out: Swift 6.0.3 gave up type-checking the one-line closure on a loaded machine.
+        let alternating: [Double] = (0..<500).map { (i: Int) -> Double in
+            let sign: Double = i % 2 == 0 ? 1 : -1
+            return sign * (12.5 + Double(i))
+        }
+        ColumnChecks.roundTrips(DoubleCoding.self, alternating, "alternating signs")
     }
 
     @Test func mixedDecimalAndNonDecimalFramesRoundTrip() {
