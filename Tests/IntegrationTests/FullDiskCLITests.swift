@@ -36,7 +36,7 @@ import Testing
     }
 
     @Test(.enabled(if: getuid() == 0, "mounting the 34 MiB tmpfs this test fills needs root"),
-          .enabled("mounting a tmpfs failed (an unprivileged container?)") { TmpfsMount.canMount() })
+          .enabled(if: TmpfsMount.canMount(), "mounting a tmpfs failed (an unprivileged container?)"))
     func compactOnADiskWithRoomForOneSegmentFreesTheWALAndTheImportResumes() throws {
         let scratch = TemporaryDirectory()
         defer { scratch.remove() }
