@@ -95,13 +95,16 @@ import Testing
     /// holds only checkpointed records, and damage at its end is decided by the next
     /// segment's first LSN.
     /// Two segments of 64 KiB: batches until the next would not fit the first, a cut of
-    /// all of them when `cut`, then a batch that starts the second segment.
+    /// all of them when `cut`, then a batch that starts the second segment. The cut would
+    /// replace the full, checkpointed segment by a fresh one (`Store+WALRelease.swift`);
+    /// creating that one fails here, as on a disk too full for it, so the first stays.
     static func twoSegments(_ dir: String, cut: Bool) throws -> (AcknowledgedWrites, [String], StoreOptions) {
         var options = StoreOptions()
         options.walSegmentBytes = 64 * 1024
         let key = try Key("rec/roll")
         var acked = AcknowledgedWrites()
-        let store = try TestStore.open(directory: dir, options: options)
+        let fs = FaultInjectingFileSystem(PosixFileSystem())
+        let store = try TestStore.open(directory: dir, options: options, fileSystem: fs)
         var n = 0
         while true {
             let batch = (0..<100).map { Reading(key: key, value: .int(Int64(n * 100 + $0))) }
@@ -111,7 +114,12 @@ import Testing
             let last = try #require(WALSurgery.frames(WALSurgery.read(first)).last)
             if options.walSegmentBytes - last.end < 2 * (last.length + 12) { break }
         }
-        if cut { try store.cut() }
+        if cut {
+            fs.arm(.create, .exactly(2), errno: ENOSPC)  // the block file, then the fresh segment
+            let report = try store.cut()
+            fs.disarmAll()
+            try #require(report.walSwitchError != nil, "the cut replaced the segment")
+        }
         let big = (0..<1000).map { Reading(key: key, value: .int(Int64(-$0))) }
         acked.record(big, try store.putBatch(big))
         try store.close()

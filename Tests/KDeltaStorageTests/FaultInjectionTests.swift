@@ -374,7 +374,11 @@ import Testing
         let dir = TemporaryDirectory.memoryBacked()
         defer { dir.remove() }
         let fs = FaultInjectingFileSystem(PosixFileSystem())
-        let store = try TestStore.open(directory: dir.path, options: Self.options, fileSystem: fs)
+        // No background cut: one the full disk triggers could replace the segment instead
+        // of the rotation this test retries (`aFullDiskTriggersACutThatFreesTheWAL`).
+        var options = Self.options
+        options.hotMemoryBudgetBytes = 0
+        let store = try TestStore.open(directory: dir.path, options: options, fileSystem: fs)
         let key = try Key("fault/rotate")
         var acked = AcknowledgedWrites()
         fs.arm(.preallocate, .exactly(1), errno: ENOSPC)

@@ -20,8 +20,9 @@ import Testing
         try populated(dir, clock: ManualClock(RetentionTests.base + 4 * Setup.hour))
     }
 
-    static func populated(_ dir: String, clock: ManualClock) throws -> StoreOptions {
-        let opts = try Setup.options(clock: clock)
+    static func populated(_ dir: String, clock: ManualClock, walSegmentBytes: Int? = nil) throws -> StoreOptions {
+        var opts = try Setup.options(clock: clock)
+        if let walSegmentBytes { opts.walSegmentBytes = walSegmentBytes }
         let store = try TestStore.open(directory: dir, options: opts)
         try Setup.populate(store)
         try store.applyRetention()
@@ -242,12 +243,13 @@ import Testing
     /// Without a catalog no block can be read; while the WAL still starts at LSN 1 (here
     /// its first segment never filled) it holds every version the blocks do, so they are
     /// left out and the store is rebuilt from the WAL alone: every live version is there,
-    /// with its id, and the versions retention had dropped come back.
+    /// with its id, and the versions retention had dropped come back. (A segment of 256
+    /// KiB stays under half full, so no checkpoint replaces it by a fresh one.)
     @Test func blocksWithoutACatalogAreLeftOutWhenTheWALHoldsEverything() throws {
         let tmp = TemporaryDirectory("rebuild-nocatalog")
         defer { tmp.remove() }
         let dir = tmp.path
-        let opts = try Self.populated(dir)
+        let opts = try Self.populated(dir, clock: ManualClock(RetentionTests.base + 4 * Setup.hour), walSegmentBytes: 256 * 1024)
         let before = try { () throws -> [String] in
             let store = try TestStore.open(directory: dir, options: opts)
             defer { try? store.close() }

@@ -186,6 +186,81 @@ import Testing
         }
     }
 
+    /// Issue 18: on a disk with room for one segment, a checkpoint replaces the full one:
+    /// it creates the fresh segment (its header only: no room), writes the manifest naming
+    /// it, removes the old one, then reserves the fresh one's full size. A power cut before
+    /// any step of that cut leaves a store that opens with every acknowledged reading,
+    /// whose manifest names a WAL segment that exists, and that takes writes.
+    @Test func powerCutAtEveryStepOfASegmentSwitchOnAFullDiskLosesNothingAcknowledged() throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        var options = Self.options(.always)
+        options.hotMemoryBudgetBytes = 0
+        options.clock = ManualClock(1_700_000_000_000)  // the same records, so the same steps, every run
+        let key = try Key("cut/full")
+        /// Writes until the first segment is full and its rotation fails for space; arms the
+        /// next preallocation (the fresh segment's) to fail too.
+        func fill(_ store: Store, _ faults: FaultInjectingFileSystem) throws -> AcknowledgedWrites {
+            var acked = AcknowledgedWrites()
+            faults.arm(.preallocate, .from(1), errno: ENOSPC)
+            for i in 0..<200 {
+                let batch = (0..<40).map { Reading(key: key, value: .int(Int64(i * 40 + $0))) }
+                do { acked.record(batch, try store.putBatch(batch)) } catch {
+                    #expect(error.code == .outOfSpace)
+                    faults.arm(.preallocate, .exactly(1), errno: ENOSPC)
+                    return acked
+                }
+            }
+            Issue.record("the first segment never filled")
+            return acked
+        }
+        let probe = PowerCutFileSystem(directories: [dir.path])
+        let probeFaults = FaultInjectingFileSystem(probe)
+        let p = try TestStore.open(directory: dir.path, options: options, fileSystem: probeFaults)
+        _ = try fill(p, probeFaults)
+        let before = probe.mutations.count
+        let report = try p.cut()
+        let steps = Array(probe.mutations[before...])
+        try p.close()
+        #expect(report.walSegmentsRemoved == 1 && report.walSwitchError == nil)
+        let segment1 = WALFormat.segmentFileName(1), segment2 = WALFormat.segmentFileName(2)
+        #expect(steps.contains { $0.kind == .remove && $0.path.hasSuffix(segment1) }, "\(steps)")
+        #expect(steps.contains { $0.kind == .preallocate && $0.path.hasSuffix(segment2) }, "\(steps)")
+        // From the fresh segment's creation on: the block's steps before it are any cut's.
+        let first = try #require(steps.firstIndex { $0.kind == .create && $0.path.hasSuffix(segment2) }) + 1
+
+        for step in first...(steps.count + 1) {
+            for writeback in [PowerCutFileSystem.Writeback.none, .orderedPrefix] {
+                let context = "power cut before step \(step) of \(steps.count) (\(step <= steps.count ? steps[step - 1].description : "after the cut")), \(writeback)"
+                let fs = PowerCutFileSystem(directories: [dir.path])
+                let faults = FaultInjectingFileSystem(fs)
+                let store = try TestStore.open(directory: dir.path, options: options, fileSystem: faults)
+                let acked = try fill(store, faults)
+                fs.schedulePowerCut(beforeMutation: step, tearLastPage: true, seed: UInt64(step), writeback: writeback)
+                do { try store.cut() } catch {
+                    // Expected once the power is off.
+                }
+                do { try store.close() } catch {
+                    // Expected once the power is off: close syncs.
+                }
+                let survivor = fs.survivor ?? fs.powerCut(tearLastPage: true, seed: UInt64(step), writeback: writeback)
+                let manifest = try Manifest.decode(try survivor.readFile(dir.path + "/" + Manifest.fileName), path: "MANIFEST")
+                #expect(survivor.exists(dir.path + "/wal/" + WALFormat.segmentFileName(manifest.walFirstSegment)),
+                        "\(context): the manifest names WAL segment \(manifest.walFirstSegment), which is missing")
+                let reopened = try TestStore.open(directory: dir.path, options: options, fileSystem: survivor)
+                _ = try acked.expectPresent(in: reopened, context)
+                #expect(reopened.verify().isIntact, "\(context)")
+                #expect(reopened.stats().walSegments <= 2, "\(context)")
+                try reopened.put(key, .int(-1))
+                try reopened.close()
+                let again = try TestStore.open(directory: dir.path, options: options, fileSystem: survivor)
+                #expect(again.latest(key)?.value == .int(-1), "\(context)")
+                #expect(again.recovery.tornTail == nil, "\(context)")
+                try again.close()
+            }
+        }
+    }
+
     @Test func powerCutWhileTheStoreIsBeingCreatedLeavesAStoreThatOpens() throws {
         let dir = TemporaryDirectory()
         defer { dir.remove() }

@@ -234,7 +234,7 @@ public enum Repair {
         next.walFirstSegment = max(present.max() ?? 0, manifest.walFirstSegment) + 2
         next.walFirstLSN = manifest.checkpointLSN + 1
         try next.writeCreatingFirstSegment(
-            fs: fs, directory: directory, segmentBytes: StorageLimits.walSegmentBytesDefault,
+            fs: fs, directory: directory, segmentBytes: StorageLimits.walSegmentBytesDefault, space: .fullWhenRoom,
             what: "writing the manifest of \(directory) with the WAL restarted at LSN \(manifest.checkpointLSN + 1)")
         if endsBeforeCheckpoint {
             report.walEndedAtLSN = walEnd - 1

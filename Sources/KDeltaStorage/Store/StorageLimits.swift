@@ -9,6 +9,12 @@ public enum StorageLimits {
     /// columns' doubling slack), minutes of data at 1,000 readings/s, small for a Pi 4's
     /// 1-8 GB.
     public static let hotMemoryBudgetBytesDefault = 64 * 1024 * 1024
+    /// A checkpoint that covers every record of the current WAL segment replaces it with a
+    /// fresh one, and removes it, when it is at least this full (or a rotation out of it
+    /// failed for space): the fresh segment takes as much disk as the old, so replacing a
+    /// mostly empty one would free nothing, while replacing a fuller one spares the second
+    /// segment its rotation would soon need, which a full disk may not have room for.
+    public static let walSegmentSwitchFillPercentMin = 50
     /// The smallest segment a store accepts (tests use small ones to force rotation).
     public static let walSegmentBytesMin = 64 * 1024
     /// Segments bigger than this are not ours (the largest configurable segment is 1 GiB).
@@ -52,6 +58,8 @@ public enum StorageLimits {
         precondition(walSegmentBytesMin >= WALFormat.segmentHeaderBytes + WALFormat.recordHeaderBytes + 1024)
         precondition(walSegmentBytesDefault >= walRecordBytesMax + WALFormat.segmentHeaderBytes,
                      "a default segment must hold the largest record")
+        precondition((walSegmentBytesDefault - walRecordBytesMax) / (walSegmentBytesDefault / 100) >= walSegmentSwitchFillPercentMin,
+                     "a default segment that a record no longer fits into must be full enough for a checkpoint to replace it")
         precondition(groupReadingsMaxDefault <= batchReadingsMax)
         precondition(queueReadingsMaxDefault >= groupReadingsMaxDefault,
                      "the queue must hold at least one full group")

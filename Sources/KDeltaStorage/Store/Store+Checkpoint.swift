@@ -14,6 +14,11 @@ public struct CutReport: Sendable, Equatable {
     public var checkpointLSN: UInt64
     /// WAL segments removed because the checkpoint made them unnecessary.
     public var walSegmentsRemoved: Int
+    /// Why the WAL's current segment stays although the checkpoint covers all of it: a
+    /// fresh segment could not be started (a disk too full even for its header, say), so
+    /// nothing of it was freed. Nil when it was replaced, or had records after the
+    /// checkpoint.
+    public var walSwitchError: String? = nil
     /// Hot-tier bytes before and after.
     public var hotBytesBefore: Int
     public var hotBytesAfter: Int
@@ -25,6 +30,11 @@ extension Store {
     /// naming the block written (atomic rename), then the versions leave memory and the
     /// WAL segments before the checkpoint are removed (docs/format/block.md, "Cut and
     /// checkpoint"). A crash at any step leaves the old state or the new one.
+    ///
+    /// When the checkpoint covers every record of the current WAL segment, a fresh segment
+    /// is started first, and the old one is removed too (`Store+WALRelease.swift`): after a
+    /// `compact` the WAL takes one segment, however full the disk. With nothing in memory
+    /// to cut, only that is done, if it is due.
     ///
     /// Writers keep writing meanwhile: the cut takes what was committed when it started.
     @discardableResult
@@ -46,7 +56,10 @@ extension Store {
             }
             var report = CutReport(blockNumber: nil, versions: 0, series: 0, blockBytes: 0, checkpointLSN: manifest.checkpointLSN,
                                    walSegmentsRemoved: 0, hotBytesBefore: hotBefore, hotBytesAfter: hotBefore)
-            if plan.isEmpty { return report }
+            if plan.isEmpty {
+                try releaseCheckpointedWAL(&report)
+                return report
+            }
 
             // 2. The block, series by series (a copy under the read lock, encoded outside it).
             let blocksDir = directory + "/" + BlockFormat.directoryName
@@ -71,7 +84,9 @@ extension Store {
                 fs: fs, directory: blocksDir, number: number, storeID: manifest.storeID, expectedBytes: summary.bytes,
                 sharedKey: seriesKey)
 
-            // 4. The catalog as of the cut, then the manifest naming both.
+            // 4. A fresh WAL segment if the checkpoint covers the whole current one; then
+            // the catalog as of the cut, and the manifest naming them all.
+            startFreshSegment(checkpointedThrough: cutLSN, &report)
             let catalog = state.withReadLock { () -> Catalog in
                 var cut: [ObjectIdentifier: Int] = [:]
                 for (s, n) in plan { cut[ObjectIdentifier(s)] = n }
@@ -106,7 +121,7 @@ extension Store {
             MemoryTrim.releaseFreePages()
 
             // 6. What the checkpoint made unnecessary.
-            report.walSegmentsRemoved = try writer.removeSegments(before: segment.number)
+            try removeCheckpointedSegments(&report)
             try removeCatalog(previousCatalog)
             statusMutex.withLock { maintenance.cuts += 1 }
             return report

@@ -196,7 +196,8 @@ public final class Store: @unchecked Sendable {
             if fs.exists(leftover) { try fs.remove(leftover) }
         } catch { throw StoreError.io(error, while: "creating a new store in \(directory)") }
         try manifest.writeCreatingFirstSegment(
-            fs: fs, directory: directory, segmentBytes: options.walSegmentBytes, what: "creating a new store in \(directory)")
+            fs: fs, directory: directory, segmentBytes: options.walSegmentBytes, space: .full,
+            what: "creating a new store in \(directory)")
         return manifest
     }
 
@@ -288,13 +289,13 @@ public final class Store: @unchecked Sendable {
         guard let last = replay.segments.last else {
             let number = replay.incompleteSegment.flatMap { WALFormat.segmentNumber(fileName: String($0.split(separator: "/").last ?? "")) }
                 ?? manifest.walFirstSegment
-            let fd = try WALWriter.createSegment(
+            let created = try WALWriter.createSegment(
                 fs: fs, directory: walDir, storeID: manifest.storeID, number: number,
-                firstLSN: replay.nextLSN, segmentBytes: options.walSegmentBytes)
+                firstLSN: replay.nextLSN, segmentBytes: options.walSegmentBytes, space: .full)
             return WALWriter(fs: fs, directory: walDir, storeID: manifest.storeID, segmentBytes: options.walSegmentBytes,
-                             policy: options.fsync, segmentNumber: number, fd: fd,
+                             policy: options.fsync, segmentNumber: number, fd: created.fd,
                              offset: Int64(WALFormat.segmentHeaderBytes), lastLSN: replay.nextLSN - 1,
-                             segmentStarts: [(number, replay.nextLSN)])
+                             segmentStarts: [(number, replay.nextLSN)], preallocated: created.preallocated)
         }
         let path = walDir + "/" + WALFormat.segmentFileName(last)
         let fd: FileDescriptor
@@ -308,10 +309,18 @@ public final class Store: @unchecked Sendable {
                 throw StoreError.io(error, while: "cutting the torn record at offset \(torn.offset) of \(path)")
             }
         }
+        // A segment a checkpoint started on a full disk may still lack its full size (as
+        // one whose torn tail was cut does): the next checkpoint reserves it.
+        let size: Int64
+        do { size = try fs.size(fd) } catch {
+            fs.close(fd)
+            throw StoreError.io(error, while: "reading the size of WAL segment \(path)")
+        }
         return WALWriter(fs: fs, directory: walDir, storeID: manifest.storeID, segmentBytes: options.walSegmentBytes,
                          policy: options.fsync, segmentNumber: last, fd: fd, offset: replay.endOffset,
                          lastLSN: replay.nextLSN - 1,
-                         segmentStarts: Array(zip(replay.segments, replay.segmentFirstLSNs).map { (number: $0.0, firstLSN: $0.1) }))
+                         segmentStarts: Array(zip(replay.segments, replay.segmentFirstLSNs).map { (number: $0.0, firstLSN: $0.1) }),
+                         preallocated: size >= Int64(options.walSegmentBytes))
     }
 
     private func startWriting() {
@@ -466,6 +475,9 @@ public final class Store: @unchecked Sendable {
         } catch {
             for s in resolved { s.resetWriterTail() }
             if writer.damaged { poison(error) }
+            // No room for the next segment: a cut checkpoints the current one whole and
+            // replaces it (`Store+WALRelease.swift`), so writing resumes without a `compact`.
+            if error.code == .outOfSpace { cutter?.trigger() }
             for p in group { p.result = .failure(error) }
             return
         }

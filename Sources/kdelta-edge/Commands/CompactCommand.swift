@@ -45,6 +45,7 @@ struct CompactCommand: ParsableCommand {
                 ("bytesPerVersion", r.versions > 0 ? .double(Double(r.blockBytes) / Double(r.versions)) : .null),
                 ("checkpointLSN", .int(Int64(r.checkpointLSN))),
                 ("walSegmentsRemoved", .int(Int64(r.walSegmentsRemoved))),
+                ("walSwitchError", r.walSwitchError.map { .string($0) } ?? .null),
                 ("hotBytesBefore", .int(Int64(r.hotBytesBefore))), ("hotBytesAfter", .int(Int64(r.hotBytesAfter))),
                 ("retention", DropsOutput.json(retention.dropped, extra: [
                     ("rollupsWritten", .int(Int64(retention.rollupsWritten))),
@@ -63,12 +64,14 @@ struct CompactCommand: ParsableCommand {
             ]).canonicalText)
             return
         }
+        if let e = r.walSwitchError { printError("kdelta-edge: note: \(e)") }
         if let block = r.blockNumber {
             let perVersion = Double(r.blockBytes) / Double(max(1, r.versions))
             try StandardOutput.line("block \(block): \(counted(r.versions, "version")) of \(r.series) series, \(counted(r.blockBytes, "byte")) (\(String(format2: perVersion)) per version, version ids and clocks included)")
             try StandardOutput.line("checkpoint at LSN \(r.checkpointLSN); removed \(counted(r.walSegmentsRemoved, "WAL segment")); memory \(r.hotBytesBefore) -> \(r.hotBytesAfter) bytes")
         } else {
             try StandardOutput.line("nothing to cut: no versions in memory (checkpoint at LSN \(r.checkpointLSN))")
+            if r.walSegmentsRemoved > 0 { try StandardOutput.line("removed \(counted(r.walSegmentsRemoved, "WAL segment")) the checkpoint covers") }
         }
         if !retention.dropped.isZero || retention.rollupsWritten > 0 {
             try StandardOutput.line("retention: dropped \(DropsOutput.text(retention.dropped)); \(counted(retention.rollupsWritten, "rollup")) written, \(counted(retention.blocksRemoved, "block file")) removed")
