@@ -324,8 +324,8 @@ import Testing
         let parent = TemporaryDirectory()
         defer { parent.remove() }
         let dir = parent.path + "/store"
-        // The lock file lives on the real disk (DirectoryLock does not go through the
-        // FileSystem layer), so the directory must exist there; in the simulated disk only
+        // The lock is an flock on the directory on the real disk (DirectoryLock does not go
+        // through the FileSystem layer), so the directory must exist there; in the simulated disk only
         // the parent exists, as when a daemon first starts with a fresh --data-dir.
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         let fs = PowerCutFileSystem(directories: [parent.path])

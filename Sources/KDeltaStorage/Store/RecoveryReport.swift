@@ -7,10 +7,17 @@ public struct RecoveryReport: Sendable {
     /// Live WAL segments.
     public var segments: Int
     /// A torn last record: its data kept under `repair/` and the record cut off (or,
-    /// read-only, left in place and not replayed).
+    /// read-only, left in place and not replayed). Never set while a writer is live
+    /// (`writerWasLive`): a bad last record is then the one it is writing.
     public var tornTail: TornTail?
     /// A last segment whose creation never finished, removed (or, read-only, ignored).
+    /// Never set while a writer is live: it is the segment the writer is creating.
     public var incompleteSegment: String?
+    /// A read-only open only: a writer held the directory while this open read it. What
+    /// was read is the store as of a moment during the open: the WAL up to its last
+    /// complete record; the record being written then, and everything after it, is left
+    /// out and not reported as torn (docs/durability.md, "Reading while a writer writes").
+    public var writerWasLive = false
     /// Time to open, in milliseconds.
     public var durationMs: Double
     /// Block files opened, and the versions they hold.

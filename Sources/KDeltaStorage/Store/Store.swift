@@ -109,11 +109,26 @@ public final class Store: @unchecked Sendable {
     /// `repair/` and cuts it off (a read-only open leaves it in place), and refuses damage
     /// (in the middle of the log, or a last record that one flipped bit explains) with an
     /// error naming the file and offset, for `Repair` to set aside.
+    ///
+    /// A read-only open takes no lock and works while a writer holds the directory: it
+    /// then leaves out the record the writer is still writing, and reads again what a
+    /// race with the writer made look damaged or missing (`openReadOnly`).
     public static func open(
         directory: String, options: StoreOptions = StoreOptions(), fileSystem fs: any FileSystem = PosixFileSystem()
     ) throws(StoreError) -> Store {
         let started = MonotonicClock.nowNs()
         try checkOptions(options)
+        if options.readOnly { return try openReadOnly(directory: directory, options: options, fileSystem: fs, started: started) }
+        return try openOnce(directory: directory, options: options, fileSystem: fs, writerLive: false, started: started)
+    }
+
+    /// One open, as `open` describes. `writerLive` (read-only only): a writer held the
+    /// directory when this open began, so a bad last WAL record is its work in progress
+    /// (`WALReplay.run`). A read-only open asks again at its end, and reports either
+    /// answer in `RecoveryReport.writerWasLive`.
+    static func openOnce(
+        directory: String, options: StoreOptions, fileSystem fs: any FileSystem, writerLive: Bool, started: UInt64
+    ) throws(StoreError) -> Store {
         let manifestPath = directory + "/" + Manifest.fileName
         if options.readOnly {
             try requireManifest(directory: directory, fileSystem: fs)
@@ -140,7 +155,8 @@ public final class Store: @unchecked Sendable {
         }
 
         let hot = HotTier()
-        let (tiers, replay) = try load(fs: fs, directory: directory, manifest: manifest, into: hot, removeOrphans: !options.readOnly)
+        let (tiers, replay) = try load(
+            fs: fs, directory: directory, manifest: manifest, into: hot, removeOrphans: !options.readOnly, writerLive: writerLive)
         hot.restoreLastLSN(manifest.checkpointLSN)
         for s in hot.series { s.cacheLatest() }
         if replay.segments.isEmpty && replay.incompleteSegment == nil {
@@ -168,6 +184,12 @@ public final class Store: @unchecked Sendable {
         report.damagedChunks = tiers.damaged
         report.catalogRepairs = tiers.catalogFindings
         report.walDamageSkipped = replay.damageSkipped
+        if options.readOnly && (writerLive || DirectoryLock.isHeldByWriter(directory)) {
+            // The writer's work in progress, not a crash's leftovers: not reported.
+            report.writerWasLive = true
+            report.tornTail = nil
+            report.incompleteSegment = nil
+        }
         let store = Store(directory: directory, options: options, fs: fs, lock: lock, manifest: manifest, hot: hot,
                           writer: writer, nextLSN: replay.nextLSN, recovery: report)
         store.catalogSeriesCount = tiers.catalogSeries
@@ -220,12 +242,15 @@ public final class Store: @unchecked Sendable {
     /// replays the WAL after its checkpoint on top: what opening does, and what `repair`
     /// checks a rebuilt manifest or series catalog with before it writes it
     /// (`ManifestRebuild`, `CatalogRebuild`: `catalog` is one not yet written).
+    /// `writerLive`: a writer holds the directory, so a bad last record is the one it is
+    /// writing (`WALReplay.run`).
     static func load(
-        fs: any FileSystem, directory: String, manifest: Manifest, into hot: HotTier, removeOrphans: Bool, catalog: Catalog? = nil
+        fs: any FileSystem, directory: String, manifest: Manifest, into hot: HotTier, removeOrphans: Bool, catalog: Catalog? = nil,
+        writerLive: Bool = false
     ) throws(StoreError) -> (tiers: TierRecovery.Result, replay: WALReplayResult) {
         let tiers = try TierRecovery.load(fs: fs, directory: directory, manifest: manifest, into: hot, removeOrphans: removeOrphans, catalog: catalog)
         let checkpoint = manifest.checkpointLSN
-        let replay = try WALReplay.run(fs: fs, dataDirectory: directory, manifest: manifest) { (batch, file, offset) throws(StoreError) in
+        let replay = try WALReplay.run(fs: fs, dataDirectory: directory, manifest: manifest, writerLive: writerLive) { (batch, file, offset) throws(StoreError) in
             // Records up to the checkpoint are in the blocks already.
             if batch.firstLSN + UInt64(batch.entries.count) - 1 <= checkpoint { return }
             try apply(batch, to: hot, file: file, offset: offset, directory: directory)

@@ -30,9 +30,17 @@ enum WALReplay {
     /// (`WALSegmentScanner.scan`); a torn last record and an incomplete last segment are
     /// reported in the result for the caller to cut off. Segments are read `pieceBytes` at a
     /// time (`WALSegmentReader`); tests pass small pieces to put records across pieces.
+    ///
+    /// `writerLive` (a read-only open while a writer holds the directory): a bad last
+    /// record with nothing valid after it, torn-looking or one flipped bit from valid, is
+    /// the record the writer is writing (a `pwrite` is not atomic to readers): the log ends
+    /// before it, as if it were not there yet, and it is neither reported nor refused
+    /// (`WALSegmentScanner.scan(tailInProgress:)`). Damage with valid records after it is
+    /// still thrown; the caller reads again (`Store.openReadOnly`), since a record
+    /// half-written while later ones were already read can look like that too.
     static func run(
         fs: any FileSystem, dataDirectory: String, manifest: Manifest,
-        pieceBytes: Int = WALSegmentReader.pieceBytesDefault,
+        pieceBytes: Int = WALSegmentReader.pieceBytesDefault, writerLive: Bool = false,
         apply: (WALBatch, String, Int) throws(StoreError) -> Void
     ) throws(StoreError) -> WALReplayResult {
         let walDir = dataDirectory + "/" + WALFormat.directoryName
@@ -108,7 +116,7 @@ enum WALReplay {
             var end: WALScanEnd
             var from = WALFormat.segmentHeaderBytes
             while true {
-                end = try WALSegmentScanner.scan(segment, from: from) { (offset, payload) throws(StoreError) in
+                end = try WALSegmentScanner.scan(segment, from: from, tailInProgress: writerLive && isLast) { (offset, payload) throws(StoreError) in
                     let batch: WALBatch
                     do { batch = try WALBatchDecoder.decode(payload) } catch {
                         throw corrupt(path, offset, "record content: \(error)")

@@ -5,7 +5,9 @@ import KDeltaCodec
 
 /// How the records of a segment end.
 public enum WALScanEnd: Sendable, Equatable {
-    /// After the last record the segment holds only zeros (its preallocated space) or ends.
+    /// After the last record the segment holds only zeros (its preallocated space) or ends;
+    /// or, scanning the tail of a live writer's segment (`scan(tailInProgress:)`), what
+    /// follows it is the record being written.
     case clean(offset: Int)
     /// A bad record with nothing valid after it that one flipped bit does not explain:
     /// taken for the write that was in flight when the process or the power stopped
@@ -149,8 +151,15 @@ enum WALSegmentScanner {
     /// Calls `visit(offset, payload)` for each valid record from `start` and says how the
     /// records end. A zero header ends the records only if everything after it is zero too.
     /// The payload is valid only during the call.
+    ///
+    /// `tailInProgress`: the segment is the last one and a writer is live
+    /// (`WALReplay.run(writerLive:)`). The records then end at the first zero header or bad
+    /// record that no valid record follows: that is the record being written (a `pwrite`
+    /// is not atomic to readers), `.clean` at its offset, neither classified nor read
+    /// through to the end of the segment's zeros. One that a valid record follows is
+    /// `.corrupt` as always: a race with the writer or damage, for the caller to read again.
     static func scan(
-        _ segment: WALSegmentReader, from start: Int,
+        _ segment: WALSegmentReader, from start: Int, tailInProgress: Bool = false,
         visit: (Int, UnsafeRawBufferPointer) throws(StoreError) -> Void
     ) throws(StoreError) -> WALScanEnd {
         var o = start
@@ -159,6 +168,11 @@ enum WALSegmentScanner {
             case .valid(let length):
                 try visit(o, try segment.bytes(at: o + WALFormat.recordHeaderBytes, count: length))
                 o += WALFormat.recordHeaderBytes + length
+            case .zero where tailInProgress:
+                if try validFrameExists(segment, after: o) {
+                    return .corrupt(offset: o, reason: "zeros at offset \(o) are followed by a valid record")
+                }
+                return .clean(offset: o)
             case .zero:
                 let i = try firstNonZero(segment, from: o)
                 if i == segment.count { return .clean(offset: o) }
@@ -167,6 +181,7 @@ enum WALSegmentScanner {
                 return .torn(offset: o, reason: reason, sign: .dataAfterZeros, data: i..<(try dataEnd(segment, from: i)))
             case .bad(let reason):
                 if try validFrameExists(segment, after: o) { return .corrupt(offset: o, reason: reason) }
+                if tailInProgress { return .clean(offset: o) }
                 return try classifyLast(segment, at: o, reason: reason)
             }
         }

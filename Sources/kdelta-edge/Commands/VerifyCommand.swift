@@ -27,12 +27,15 @@ struct VerifyCommand: ParsableCommand {
                 ("walTail", store.recovery.tornTail.map { t in
                     .object([("file", .string(t.file)), ("offset", .int(t.offset)), ("dataBytes", .int(t.dataBytes))])
                 } ?? .null),
+                ("writerLive", .bool(store.recovery.writerWasLive)),
             ]).canonicalText)
         } else if report.isIntact {
             // A torn last WAL record (left in place by a read-only open) is not a version,
             // so it is not verified: say so rather than "intact" alone.
             let tail = store.recovery.tornTail.map { "; the WAL's torn last record (offset \($0.offset) of \($0.file)) was not verified: the next write keeps its bytes under repair/ and cuts it off" } ?? ""
-            try StandardOutput.line("verified \(counted(report.versions, "version")) of \(counted(report.keys, "key")): every hash chain is intact\(tail)")
+            // Alongside a writer, verify checks the store as it was when it read it.
+            let writer = store.recovery.writerWasLive ? " (a writer was writing: what it wrote after verify read the store was not verified)" : ""
+            try StandardOutput.line("verified \(counted(report.versions, "version")) of \(counted(report.keys, "key")): every hash chain is intact\(tail)\(writer)")
         } else {
             for b in report.brokenLinks { try StandardOutput.line("BROKEN \(b)") }
             for u in report.unreadable { try StandardOutput.line("UNREADABLE \(u)") }
