@@ -48,7 +48,8 @@ struct CLIRunner {
         let words = args.map { bytes in
             "\"$(printf '" + bytes.map { "\\" + String($0, radix: 8) }.joined() + "')\""
         }
-        let script = (Self.wrapper + ["exec", "\"$0\""] + words + ["--data-dir", "\"$1\""]).joined(separator: " ")
+        // `exec` first: under qemu the wrapper (`qemu-aarch64-static -L …`) is what runs.
+        let script = (["exec"] + Self.wrapper + ["\"$0\""] + words + ["--data-dir", "\"$1\""]).joined(separator: " ")
         // The executable is an argument of the shell, so ExecWatch sees it at once.
         return try run(["/bin/sh", "-c", script, Self.executable, dataDir], naming: "(\(args.count) arguments as bytes)",
                        stdin: nil, standardOutput: nil)

@@ -82,12 +82,15 @@ final class BlockFile: @unchecked Sendable {
         var entries: [ChunkEntry] = []
         do throws(CodecError) {
             var t = ByteReader(b, offset: trailerStart)
-            let dirOffset = Int(try t.readLE(UInt64.self))
+            // Read as stored and checked before use: a damaged offset can exceed `Int.max`.
+            let storedOffset = try t.readLE(UInt64.self)
             let dirLength = Int(try t.readLE(UInt32.self))
             let dirCRC = try t.readLE(UInt32.self)
-            guard dirOffset >= BlockFormat.headerBytes, dirOffset <= trailerStart, dirLength == trailerStart - dirOffset else {
-                throw CodecError.malformed(offset: trailerStart, what: "the directory at \(dirOffset)+\(dirLength) does not end at the trailer (\(trailerStart))")
+            guard storedOffset >= UInt64(BlockFormat.headerBytes), storedOffset <= UInt64(trailerStart),
+                  dirLength == trailerStart - Int(storedOffset) else {
+                throw CodecError.malformed(offset: trailerStart, what: "the directory at \(storedOffset)+\(dirLength) does not end at the trailer (\(trailerStart))")
             }
+            let dirOffset = Int(storedOffset)
             let dirBytes = UnsafeRawBufferPointer(rebasing: b[dirOffset..<trailerStart])
             let computed = CRC32C.checksum(dirBytes)
             guard computed == dirCRC else {

@@ -125,7 +125,7 @@ public struct ChunkEntry: Sendable, Equatable {
         guard lengths.reduce(0, +) == length else {
             throw CodecError.malformed(offset: start, what: "chunk of \(key): column lengths add up to \(lengths.reduce(0, +)) bytes, the chunk has \(length)")
         }
-        guard offset >= Int64(BlockFormat.headerBytes), offset + Int64(length) <= fileBytes else {
+        guard offset >= Int64(BlockFormat.headerBytes), offset <= fileBytes - Int64(length) else {
             throw CodecError.malformed(offset: start, what: "chunk of \(key) at \(offset)+\(length) lies outside the file (\(fileBytes) bytes)")
         }
         guard minTime <= maxTime, firstLSN <= lastLSN, firstHLC <= lastHLC else {
