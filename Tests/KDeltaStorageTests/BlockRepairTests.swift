@@ -165,6 +165,25 @@ import Testing
         if wal == .holdsEveryVersion { #expect(lostAny == 0, "versions the WAL still held were reported lost") } else { #expect(lostAny > 0) }
     }
 
+    /// The trailer is the one part of a block no checksum covers: a directory offset whose
+    /// top bit flipped (over `Int.max`) trapped when it was converted before being checked.
+    @Test func aBlockTrailerWithAHugeDirectoryOffsetIsDamageNotATrap() throws {
+        let tmp = TemporaryDirectory("block-trailer")
+        defer { tmp.remove() }
+        let dir = tmp.path
+        let (pristine, expected) = try Self.pristine(dir, wal: .holdsEveryVersion)
+        let fs = pristine.powerCut(tearLastPage: false)
+        let size = try #require(fs.contents(of: expected.blockPath)).count
+        // Trailer: directory offset u64, length u32, CRC u32, magic 8 (docs/format/block.md).
+        try Self.flip(fs, expected.blockPath, at: size - BlockFormat.trailerBytes + 7, mask: 0x80)
+        var ro = Self.options()
+        ro.readOnly = true
+        let refusal = TestStore.refusal { _ = try Store.open(directory: dir, options: ro, fileSystem: fs) }
+        #expect(refusal?.code == .corruptFile, "\(String(describing: refusal))")
+        let report = try TestStore.repair(directory: dir, fileSystem: fs)
+        #expect(report.blockRepair?.lost.isEmpty == true && report.blockRepair?.versionsRebuilt == 600)
+    }
+
     @Test func aMissingBlockFileIsDamageAndRepairRebuildsItFromTheWAL() throws {
         let tmp = TemporaryDirectory("block-missing")
         defer { tmp.remove() }
