@@ -48,6 +48,21 @@ public struct RepairReport: Sendable, Equatable {
     public var catalogRebuild: CatalogRebuildReport? = nil
 }
 
+extension RepairReport {
+    /// Whether `repair` changed anything: a WAL tail set aside, the manifest, the catalog or
+    /// a block rebuilt or mended, the WAL restarted. One test per line: a long chain of
+    /// `!= nil ||` is slow for Swift's type checker.
+    public var changedAnything: Bool {
+        if damagedFile != nil { return true }
+        if manifestRebuild != nil { return true }
+        if walRestartSegment != nil { return true }
+        if !catalogRepairs.isEmpty { return true }
+        if blockRepair != nil { return true }
+        if catalogRebuild != nil { return true }
+        return false
+    }
+}
+
 /// A series that lost every version from `fromSeq` on with a WAL that is gone.
 public struct WALLoss: Sendable, Equatable, CustomStringConvertible {
     public var key: Key
