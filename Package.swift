@@ -11,8 +11,6 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
-        // YAML for the configuration file (KDeltaConfig only); 5.0.1 builds with Swift 6.0.3.
-        .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
     ],
     targets: [
         // C libraries, each imported by exactly one small Swift wrapper target.
@@ -27,6 +25,12 @@ let package = Package(
             providers: [.apt(["libzstd-dev"])]),
         // Compiler builtins (prefetch hint, lock-free flag): a header, no library to link.
         .systemLibrary(name: "CMemory"),
+        // YAML for the configuration file: Debian's libyaml (Yams, its Swift wrapper, links
+        // Foundation and its ICU data: 45 MB on the Pi).
+        .systemLibrary(
+            name: "CYAML", pkgConfig: "yaml-0.1",
+            providers: [.apt(["libyaml-dev"])]),
+        .target(name: "KDeltaYAML", dependencies: ["CYAML"]),
         .target(name: "KDeltaCrypto", dependencies: ["CCrypto"]),
         .target(name: "SQLiteReference", dependencies: ["CSQLite"]),
 
@@ -40,7 +44,7 @@ let package = Package(
         // sizes, durations) that the storage engine takes without depending on YAML.
         .target(
             name: "KDeltaConfig",
-            dependencies: ["KDeltaModel", .product(name: "Yams", package: "Yams")]),
+            dependencies: ["KDeltaModel", "KDeltaYAML"]),
         // Reads the real sensor datasets of ../shared/data for tests and the benchmark.
         .target(name: "SensorDatasets", dependencies: ["KDeltaModel"]),
 

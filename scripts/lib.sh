@@ -10,7 +10,7 @@ die() { printf 'error: %s\n' "$*" >&2; exit 1; }
 # Debian packages the package builds and tests against (the C libraries of
 # ARCHITECTURE.md that the code uses so far, sqlite3 for the reference benchmark, xz-utils
 # for the .xz datasets, zstd for comparing with the column codecs).
-KDELTA_APT_PACKAGES="pkg-config libssl-dev libsqlite3-dev sqlite3 xz-utils libzstd-dev zstd"
+KDELTA_APT_PACKAGES="pkg-config libssl-dev libsqlite3-dev sqlite3 xz-utils libzstd-dev zstd libyaml-dev"
 
 # Installs whichever of KDELTA_APT_PACKAGES (plus any arguments) are missing.
 ensure_apt_packages() {

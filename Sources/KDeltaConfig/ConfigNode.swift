@@ -1,16 +1,16 @@
 import KDeltaModel
-import Yams
+import KDeltaYAML
 
 /// One value of the configuration file with its place (line, column, and the setting's
 /// path), and typed readers that turn wrong values into `ConfigError`s pointing at it.
 struct ConfigNode {
-    let node: Node
+    let node: YAMLNode
     /// The setting's path, as `storage.retention[2].every`; "" for the document.
     let path: String
     let source: ConfigSource
 
-    var line: Int? { node.mark?.line }
-    var column: Int? { node.mark?.column }
+    var line: Int? { node.line }
+    var column: Int? { node.column }
 
     /// An error about this value.
     func error(_ code: ConfigError.Code, _ message: String, column: Int? = nil) -> ConfigError {
@@ -24,7 +24,7 @@ struct ConfigNode {
 
     /// True for an empty value, `~` or `null` (unquoted).
     var isNull: Bool {
-        guard let scalar = node.scalar, scalar.style == .plain || scalar.style == .any else { return false }
+        guard let scalar = node.scalar, scalar.style == .plain else { return false }
         return ["", "~", "null", "Null", "NULL"].contains(scalar.string)
     }
 
@@ -100,7 +100,7 @@ struct ConfigNode {
         guard let scalar = node.scalar, let column, !scalar.string.contains("\n") else { return self.column }
         let quote: Int
         switch scalar.style {
-        case .plain, .any: quote = 0
+        case .plain: quote = 0
         case .singleQuoted: quote = scalar.string.contains("'") ? -1 : 1
         case .doubleQuoted: quote = 1
         default: quote = -1

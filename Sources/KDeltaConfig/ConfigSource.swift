@@ -1,7 +1,7 @@
-import Yams
+import KDeltaYAML
 
 /// The configuration text being read and its name; makes errors that point into it.
-/// Lives only while one `EdgeConfiguration.parse` runs (Yams nodes are not Sendable).
+/// Lives only while one `EdgeConfiguration.parse` runs (it makes the errors of one read).
 final class ConfigSource {
     /// The file's path or another name for the text.
     let name: String
@@ -28,41 +28,14 @@ final class ConfigSource {
     }
 
     /// An error for the YAML parser's complaint, with a hint for the usual causes.
-    func syntaxError(_ error: any Error) -> ConfigError {
-        guard let yaml = error as? YamlError else {
-            return self.error(.syntax, line: nil, column: nil, path: nil, "the file is not valid YAML: \(error)")
-        }
-        var problem: String
-        var line: Int?
-        var column: Int?
-        switch yaml {
-        case .scanner(let context, let p, let mark, _), .parser(let context, let p, let mark, _),
-             .composer(let context, let p, let mark, _):
-            problem = p
-            if let context { problem += " (\(context.text) at line \(context.mark.line), column \(context.mark.column))" }
-            line = mark.line
-            column = mark.column
-        case .reader(let p, let offset, _, _):
-            problem = p
-            if let offset { (line, column) = position(ofCharacter: offset) }
-        default:
-            problem = "\(yaml)"
-        }
+    func syntaxError(_ yaml: YAMLError) -> ConfigError {
+        let problem = yaml.description
+        let line = yaml.line
+        let column = yaml.column
         var hint = "check the indentation (spaces only, the same depth for keys of one mapping) and the quotes near there"
         if let text = sourceLine(line), text.contains("\t") {
             hint = "YAML does not allow tabs for indentation: indent with spaces"
         }
         return self.error(.syntax, line: line, column: column, path: nil, "the file is not valid YAML: \(problem); \(hint)")
-    }
-
-    /// Line and column (from 1) of the `offset`-th Character of the text.
-    func position(ofCharacter offset: Int) -> (Int, Int) {
-        var remaining = offset
-        for (i, l) in lines.enumerated() {
-            let length = l.count + 1
-            if remaining < length { return (i + 1, l.prefix(remaining).unicodeScalars.count + 1) }
-            remaining -= length
-        }
-        return (lines.count, 1)
     }
 }

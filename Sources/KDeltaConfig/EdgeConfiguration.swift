@@ -1,5 +1,5 @@
 import KDeltaModel
-import Yams
+import KDeltaYAML
 
 /// The configuration of `kdelta-edge`, read from a YAML file (docs/config.md).
 ///
@@ -51,9 +51,9 @@ public struct EdgeConfiguration: Sendable, Hashable {
     /// defaults.
     public static func parse(text: String, source: String) throws(ConfigError) -> EdgeConfiguration {
         let src = ConfigSource(name: source, text: text)
-        let root: Node?
+        let root: YAMLNode?
         do {
-            root = try Yams.compose(yaml: text)
+            root = try YAMLDocument.compose(text)
         } catch {
             throw src.syntaxError(error)
         }
